@@ -1,0 +1,101 @@
+"""random and balanced at K=100 and K=1000 over 5 seeds on MNIST, with both recipes.
+
+Reproduce (from the repository root, after `make demo` or `make venv`)::
+
+    .venv/bin/python benchmarks/game_baselines.py --recipes fast,standard --seeds 5
+    .venv/bin/python benchmarks/game_baselines.py --table     # prints the RESULTS.md table
+
+Each cell (recipe, strategy, budget, seed) appends one JSON line to
+benchmarks/results/game_baselines.jsonl; a rerun skips cells already there, so the run can be
+stopped and resumed. Selection seed = training seed = the cell's seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import time
+from pathlib import Path
+
+import infopick
+
+RESULTS = Path(__file__).parent / "results" / "game_baselines.jsonl"
+
+
+def done_cells() -> set[tuple[str, str, int, int]]:
+    if not RESULTS.is_file():
+        return set()
+    rows = [json.loads(line) for line in RESULTS.read_text().splitlines() if line.strip()]
+    return {(r["recipe"], r["strategy"], r["budget"], r["seed"]) for r in rows}
+
+
+def run(recipes: list[str], strategies: list[str], budgets: list[int], seeds: int) -> None:
+    import torch
+
+    pool = infopick.load("mnist")
+    done = done_cells()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    for recipe in recipes:
+        for budget in budgets:
+            for strategy in strategies:
+                for seed in range(seeds):
+                    if (recipe, strategy, budget, seed) in done:
+                        continue
+                    t0 = time.perf_counter()
+                    sel = infopick.select(pool, budget, strategy, seed=seed)
+                    res = infopick.play(pool, sel, seed=seed, recipe=recipe)
+                    row = {
+                        "recipe": recipe, "strategy": strategy, "budget": budget, "seed": seed,
+                        "accuracy_pool": res.accuracy_pool, "accuracy_test": res.accuracy_test,
+                        "seconds": res.seconds, "seconds_total": time.perf_counter() - t0,
+                        "class_histogram": res.class_histogram,
+                        "machine": f"{platform.machine()}, {torch.get_num_threads()} threads",
+                    }
+                    with RESULTS.open("a") as fh:  # one line per finished cell; a crash loses at most the cell
+                        fh.write(json.dumps(row) + "\n")
+                    print(f"{recipe:8s} {strategy:8s} K={budget:5d} seed {seed}: test {res.accuracy_test:.2f} "
+                          f"pool {res.accuracy_pool:.2f}  ({row['seconds_total']:.0f} s)", flush=True)
+
+
+def table() -> str:
+    rows = [json.loads(line) for line in RESULTS.read_text().splitlines() if line.strip()]
+    groups: dict[tuple[str, int, str], list[dict]] = {}
+    for r in rows:
+        groups.setdefault((r["recipe"], r["budget"], r["strategy"]), []).append(r)
+    out = ["| recipe | K | strategy | labels | seeds | test acc % mean ± sd | pool acc % mean ± sd | test per seed | train s | eval s |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
+    for (recipe, budget, strategy), rs in sorted(groups.items(), key=lambda kv: (kv[0][0] != "standard", kv[0][1], kv[0][2] != "random", kv[0][2])):
+        rs.sort(key=lambda r: r["seed"])
+        test = [r["accuracy_test"] for r in rs]
+        pool = [r["accuracy_pool"] for r in rs]
+        label = infopick.registry()[strategy].label_use.value
+        out.append(
+            f"| {recipe} | {budget} | {strategy} | {label} | {len(rs)} | {_ms(test)} | {_ms(pool)} | "
+            f"{' / '.join(f'{t:.2f}' for t in test)} | {statistics.mean(r['seconds']['train'] for r in rs):.0f} | "
+            f"{statistics.mean(r['seconds']['eval'] for r in rs):.0f} |"
+        )
+    return "\n".join(out)
+
+
+def _ms(xs: list[float]) -> str:
+    return f"{statistics.mean(xs):.2f} ± {statistics.stdev(xs):.2f}" if len(xs) > 1 else f"{xs[0]:.2f}"
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--recipes", default="fast,standard")
+    p.add_argument("--strategies", default="random,balanced")
+    p.add_argument("--budgets", default="100,1000")
+    p.add_argument("--seeds", type=int, default=5)
+    p.add_argument("--table", action="store_true", help="print the markdown table of the stored results and exit")
+    a = p.parse_args()
+    if a.table:
+        print(table())
+        return
+    run(a.recipes.split(","), a.strategies.split(","), [int(b) for b in a.budgets.split(",")], a.seeds)
+
+
+if __name__ == "__main__":
+    main()

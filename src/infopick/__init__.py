@@ -1,0 +1,20 @@
+"""infopick: pick the K most informative examples of a pool, and play the MNIST game with them.
+
+>>> import infopick
+>>> pool = infopick.load("digits")
+>>> sel = infopick.select(pool, 100, "random", seed=0)
+>>> len(sel)
+100
+"""
+
+from infopick.data import Pool, load, make_pool
+from infopick.errors import BudgetError, DataError, InfopickError, UnknownNameError
+from infopick.game import GameResult, play
+from infopick.select import LabelUse, Selection, Strategy, register, registry, select
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Pool", "load", "make_pool", "select", "play", "Selection", "Strategy", "LabelUse", "register",
+    "registry", "GameResult", "InfopickError", "DataError", "BudgetError", "UnknownNameError", "__version__",
+]

@@ -1,0 +1,239 @@
+"""``infopick``: a thin command layer; each subcommand parses, calls one library function, renders.
+
+Errors from the library become one ``error:`` line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import platform
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from infopick.errors import InfopickError
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # argparse prints usage + "prog: error:"; we want one line
+        print(f"error: {message} (see infopick {self._subcommand()}--help)", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+    def _subcommand(self) -> str:
+        parts = self.prog.split()[1:]
+        return (" ".join(parts) + " ") if parts else ""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from infopick.data import SOURCES
+    from infopick.game import RECIPES
+    from infopick.select import DEFAULT_STRATEGY, registry
+
+    specs = ", ".join(s.usage for s in SOURCES.values())
+    strategies = ", ".join(registry())
+    p = _Parser(prog="infopick", description="Pick the K most informative images of a pool and play the MNIST game.")
+    p.add_argument("--version", action="version", version=f"infopick {_version()}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("datasets", help="list the data specs")
+    sub.add_parser("strategies", help="list the selection strategies")
+
+    def data_arg(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--data", required=True, metavar="SPEC", help=f"data spec: {specs}")
+
+    def strategy_args(sp: argparse.ArgumentParser, *, required: bool) -> None:
+        sp.add_argument("--budget", type=int, required=required, metavar="K", help="number of images to pick")
+        sp.add_argument("--strategy", default=DEFAULT_STRATEGY, metavar="NAME",
+                        help=f"selection strategy (default {DEFAULT_STRATEGY}): {strategies}")
+        sp.add_argument("--seed", type=int, default=0, metavar="S", help="seed for selection and training (default 0)")
+
+    s = sub.add_parser("select", help="pick K images and write them as CSV (index,id,label)")
+    data_arg(s)
+    strategy_args(s, required=True)
+    s.add_argument("--out", required=True, metavar="FILE.csv", help="where to write the selection")
+
+    g = sub.add_parser("play", help="train the game's CNN on K picked images; score on pool and test")
+    data_arg(g)
+    strategy_args(g, required=False)
+    g.add_argument("--selection", metavar="FILE.csv", help="play a selection file instead of --budget/--strategy")
+    g.add_argument("--recipe", choices=list(RECIPES), default="standard", help="training recipe (default standard)")
+    g.add_argument("--out", metavar="DIR", help="write run.json, selection.csv and gallery.png here")
+    g.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return {"datasets": _datasets, "strategies": _strategies, "select": _select, "play": _play}[args.command](args)
+    except InfopickError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:  # disk full, permissions: the user can act on these
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _datasets(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from rich.markup import escape
+
+    from infopick.data import SOURCES, mnist
+
+    t = Table("spec", "description", "state")
+    for s in SOURCES.values():
+        state = ("cached" if mnist.is_cached() else "fetched on first use") if s.name == "mnist" else ""
+        t.add_row(s.usage, escape(s.summary), state)
+    Console().print(t)
+    return 0
+
+
+def _strategies(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from rich.markup import escape
+
+    from infopick.select import registry
+
+    t = Table("name", "family", "labels", "description")
+    for name, cls in registry().items():
+        t.add_row(name, cls.family, cls.label_use.value, escape(cls.summary))
+    Console().print(t)
+    return 0
+
+
+def _load(spec: str) -> Any:
+    from infopick.data import load
+
+    with _status(f"loading {spec}"):
+        return load(spec)
+
+
+def _select(args: argparse.Namespace) -> int:
+    from infopick.select import select
+    from infopick.select.io import write_selection
+
+    pool = _load(args.data)
+    sel = select(pool, args.budget, args.strategy, seed=args.seed)
+    write_selection(pool, sel, args.out)
+    print(f"wrote {len(sel)} picks by {sel.strategy} (seed {args.seed}) to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _play(args: argparse.Namespace) -> int:
+    from infopick.game import play
+    from infopick.select import select
+    from infopick.select.io import read_selection, write_selection
+
+    if (args.selection is None) == (args.budget is None):
+        raise InfopickError("give either --budget K [--strategy NAME] or --selection FILE.csv")
+    pool = _load(args.data)
+    sel = read_selection(pool, args.selection) if args.selection else select(pool, args.budget, args.strategy, seed=args.seed)
+    with _progress() as progress:
+        result = play(pool, sel, seed=args.seed, recipe=args.recipe, progress=progress)
+    out = result.to_dict()
+    if args.out:
+        _write_run(args, pool, sel, out)
+    if args.json:
+        keep = ("accuracy_pool", "accuracy_test", "budget", "strategy", "label_use", "seed", "seconds", "per_class", "class_histogram")
+        print(json.dumps({**{k: out[k] for k in keep}, "data": args.data, "recipe": args.recipe}))
+    else:
+        _print_result(args, out)
+    return 0
+
+
+def _write_run(args: argparse.Namespace, pool: Any, sel: Any, result: dict[str, Any]) -> None:
+    from infopick._util import atomic_write
+    from infopick.report.gallery import save_gallery
+    from infopick.select.io import write_selection
+
+    out = Path(args.out)
+    write_selection(pool, sel, out / "selection.csv")
+    save_gallery(pool, sel.indices, out / "gallery.png", title=f"{args.data}: {sel.strategy}, K={len(sel)}, seed {args.seed}")
+    config = {k: v for k, v in vars(args).items() if k != "command"}
+    run = {"command": "play", "config": config, "selection_meta": _jsonable(sel.meta), "result": result, "environment": environment()}
+    with atomic_write(out / "run.json") as fh:
+        json.dump(run, fh, indent=1)
+    print(f"wrote {out}/run.json, selection.csv, gallery.png", file=sys.stderr)
+
+
+def _print_result(args: argparse.Namespace, r: dict[str, Any]) -> None:
+    from rich.console import Console
+
+    test = f"{r['accuracy_test']:.2f} %" if r["accuracy_test"] is not None else "n/a (no test pool)"
+    s = r["seconds"]
+    c = Console()
+    c.print(f"[bold]{args.data}[/]: K={r['budget']} by [bold]{r['strategy']}[/] (labels: {r['label_use']}), "
+            f"seed {r['seed']}, recipe {args.recipe}")
+    c.print(f"  accuracy on the pool ({_n(r)} images): [bold]{r['accuracy_pool']:.2f} %[/]   on the test pool: [bold]{test}[/]")
+    c.print(f"  seconds: select {s['select']:.1f}, train {s['train']:.1f}, evaluate {s['eval']:.1f}")
+    worst = sorted(((v["test"] if v["test"] is not None else v["pool"]) or 0.0, k) for k, v in r["per_class"].items())[:3]
+    c.print("  weakest classes: " + ", ".join(f"{k} {a:.1f} %" for a, k in worst))
+
+
+def _n(r: dict[str, Any]) -> int:
+    return sum(sum(row) for row in r["confusion_pool"])
+
+
+def _jsonable(obj: Any) -> Any:
+    return json.loads(json.dumps(obj, default=str))
+
+
+def environment() -> dict[str, Any]:
+    import numpy
+    import torch
+
+    return {
+        "infopick": _version(), "python": platform.python_version(), "numpy": numpy.__version__,
+        "torch": torch.__version__, "torch_threads": torch.get_num_threads(), "machine": platform.machine(),
+        "platform": platform.platform(), "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+
+
+def _version() -> str:
+    from infopick import __version__
+
+    return __version__
+
+
+@contextlib.contextmanager
+def _status(text: str) -> Iterator[None]:
+    from rich.console import Console
+
+    with Console(stderr=True).status(text):
+        yield
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Any]:
+    """A rich progress bar on stderr fed by the game's progress(phase, done, total) callback."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    bars = Progress(TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TimeRemainingColumn(), console=Console(stderr=True), transient=False)
+    tasks: dict[str, Any] = {}
+
+    def update(phase: str, done: int, total: int) -> None:
+        if phase not in tasks:
+            tasks[phase] = bars.add_task({"train": "training", "eval": "scoring"}.get(phase, phase), total=total)
+        bars.update(tasks[phase], completed=done)
+
+    with bars:
+        yield update
+
+
+if __name__ == "__main__":
+    sys.exit(main())

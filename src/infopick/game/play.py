@@ -1,0 +1,184 @@
+"""The MNIST game: train the fixed CNN on the picked images only, score it on the pool and the test pool."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from infopick.data.pool import Pool
+from infopick.errors import InfopickError
+from infopick.game.augment import augment
+from infopick.game.model import build_cnn, fuse_for_inference
+from infopick.game.recipes import Recipe, get_recipe
+from infopick.game.trainer import Trainer
+from infopick.select.base import LabelUse, Selection
+
+Progress = Callable[[str, int, int], None]
+"""progress(phase, done, total), phase in {"train", "eval"}."""
+
+
+@dataclass
+class GameResult:
+    """Accuracies in % (pool = all n pool images, the game's score; test = the held-out pool)."""
+
+    accuracy_pool: float
+    accuracy_test: float | None
+    per_class: dict[str, dict[str, float | None]]  # class -> {"pool": %, "test": %}
+    confusion_pool: list[list[int]]  # [true][predicted]
+    confusion_test: list[list[int]] | None
+    seconds: dict[str, float]  # select, train, eval
+    budget: int
+    strategy: str
+    label_use: str
+    seed: int
+    recipe: dict[str, Any]
+    class_histogram: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def play(
+    pool: Pool,
+    selection: Selection | npt.ArrayLike,
+    *,
+    seed: int = 0,
+    recipe: str | Recipe = "standard",
+    progress: Progress | None = None,
+) -> GameResult:
+    """Train on ``pool.images[selection]`` alone and evaluate on every pool and test image.
+
+    Deterministic for a seed on a given machine and thread count: all randomness (weights,
+    dropout, batches, augmentation) comes from ``seed``; torch's global RNG is left as found.
+    """
+    rec = get_recipe(recipe)
+    sel = selection if isinstance(selection, Selection) else Selection(np.asarray(selection, dtype=np.int64), "given")
+    idx = np.asarray(sel.indices, dtype=np.int64)
+    if pool.labels is None:
+        raise InfopickError(f"{pool.name}: the game needs pool labels to train and score")
+    if idx.ndim != 1 or len(idx) < 1:
+        raise InfopickError("the selection is empty")
+    if idx.min() < 0 or idx.max() >= len(pool) or len(np.unique(idx)) != len(idx):
+        raise InfopickError(f"the selection must hold unique indices in 0..{len(pool) - 1}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise InfopickError(f"seed must be an integer, got {seed!r}")
+    return _play(pool, idx, sel, int(seed), rec, progress)
+
+
+def _play(pool: Pool, idx: np.ndarray, sel: Selection, seed: int, rec: Recipe, progress: Progress | None) -> GameResult:
+    import torch
+
+    n_classes = len(pool.classes)
+    t0 = time.perf_counter()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)  # inside fork_rng: the caller's global state is restored after
+        model, norm = _train(pool, idx, seed, rec, n_classes, progress)
+    t_train = time.perf_counter() - t0
+    model = fuse_for_inference(model)
+
+    t0 = time.perf_counter()
+    total = len(pool) + (len(pool.test) if pool.test is not None else 0)
+    report = (lambda done: progress("eval", done, total)) if progress else None
+    pred_pool = predict(model, pool.images, rec.eval_batch, norm, report)
+    conf_pool = confusion(pool.labels, pred_pool, n_classes)
+    conf_test = None
+    if pool.test is not None and pool.test.labels is not None:
+        offset = len(pool)
+        report_t = (lambda done: progress("eval", offset + done, total)) if progress else None
+        pred_test = predict(model, pool.test.images, rec.eval_batch, norm, report_t)
+        conf_test = confusion(pool.test.labels, pred_test, n_classes)
+    t_eval = time.perf_counter() - t0
+
+    per_class = {
+        c: {"pool": _class_acc(conf_pool, i), "test": _class_acc(conf_test, i) if conf_test is not None else None}
+        for i, c in enumerate(pool.classes)
+    }
+    return GameResult(
+        accuracy_pool=_acc(conf_pool),
+        accuracy_test=_acc(conf_test) if conf_test is not None else None,
+        per_class=per_class,
+        confusion_pool=conf_pool.tolist(),
+        confusion_test=conf_test.tolist() if conf_test is not None else None,
+        seconds={"select": float(sel.meta.get("seconds", 0.0)), "train": t_train, "eval": t_eval},
+        budget=len(idx),
+        strategy=sel.strategy,
+        label_use=LabelUse(sel.label_use).value,
+        seed=seed,
+        recipe=rec.to_dict(),
+        class_histogram=pool.class_histogram(idx),
+    )
+
+
+def _train(pool: Pool, idx: np.ndarray, seed: int, rec: Recipe, n_classes: int, progress: Progress | None) -> tuple[Any, tuple[Any, Any]]:
+    """The trained model and the (mean, std) it expects inputs normalised with."""
+    import torch
+
+    x = to_tensor(pool.images[idx])
+    y = torch.from_numpy(pool.labels[idx].astype(np.int64))
+    # Normalise with statistics of the picked images only: the game sees nothing else.
+    mean = x.mean(dim=(0, 2, 3), keepdim=True)
+    std = x.std(dim=(0, 2, 3), keepdim=True).clamp_min(1e-3)
+    gen = torch.Generator().manual_seed(seed)
+    model = build_cnn(x.shape[1], n_classes, blocks=rec.blocks, width=rec.width, dropout=rec.dropout,
+                      kernel=rec.kernel, head_grid=rec.head_grid, hidden=rec.hidden)
+    model = model.to(memory_format=torch.channels_last)  # ~25 % faster convolutions on CPU
+    order = torch.randperm(len(x), generator=gen)
+    pos = 0
+    batch = min(rec.batch_size, len(x))
+
+    def next_batch() -> tuple[torch.Tensor, torch.Tensor]:
+        nonlocal order, pos
+        if pos + batch > len(x):
+            order, pos = torch.randperm(len(x), generator=gen), 0
+        b = order[pos : pos + batch]
+        pos += batch
+        xb = (augment(x[b], rec.augment, gen) - mean) / std
+        return xb.contiguous(memory_format=torch.channels_last), y[b]
+
+    trainer = Trainer(model, rec.train, next_batch)
+    if progress is not None:
+        steps = rec.train.steps
+        trainer.add_callback(lambda step, loss: progress("train", step + 1, steps))
+    return trainer.run(), (mean, std)
+
+
+def to_tensor(images: np.ndarray) -> Any:
+    """uint8 (n, h, w[, c]) -> float32 tensor (n, c, h, w) in [0, 1]."""
+    import torch
+
+    t = torch.from_numpy(np.ascontiguousarray(images)).float().div_(255)
+    return t.unsqueeze(1) if t.ndim == 3 else t.permute(0, 3, 1, 2)
+
+
+def predict(model: Any, images: np.ndarray, batch: int, norm: tuple[Any, Any], report: Callable[[int], None] | None = None) -> np.ndarray:
+    """Class predictions (n,) for uint8 images, in chunks so memory stays flat."""
+    import torch
+
+    mean, std = norm
+    out = np.empty(len(images), dtype=np.int64)
+    with torch.inference_mode():
+        for i in range(0, len(images), batch):
+            xb = ((to_tensor(images[i : i + batch]) - mean) / std).contiguous(memory_format=torch.channels_last)
+            out[i : i + batch] = model(xb).argmax(1).numpy()
+            if report is not None:
+                report(min(i + batch, len(images)))
+    return out
+
+
+def confusion(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> np.ndarray:
+    """Counts of shape (C, C): rows true class, columns predicted class."""
+    return np.bincount(y_true * n_classes + y_pred, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
+
+
+def _acc(conf: np.ndarray) -> float:
+    return float(100.0 * np.trace(conf) / max(1, conf.sum()))
+
+
+def _class_acc(conf: np.ndarray, i: int) -> float | None:
+    total = conf[i].sum()
+    return float(100.0 * conf[i, i] / total) if total else None

@@ -1,0 +1,1 @@
+"""Pictures of results; reads results, computes nothing about them."""

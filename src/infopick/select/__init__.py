@@ -1,0 +1,93 @@
+"""Selection strategies: one module per family, each strategy a small registered class.
+
+``select(data, budget, strategy=..., seed=...)`` is the public edge: it validates, resolves
+the seed, hands labels only to strategies that declare they read them, and checks the result.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from infopick._util import resolve_rng
+from infopick.data.pool import Pool
+from infopick.errors import BudgetError, InfopickError
+from infopick.select import baselines  # noqa: F401  (registers the baselines)
+from infopick.select.base import LabelUse, Selection, Strategy, get_strategy, register, registry
+from infopick.typing import Features, SeedLike
+
+__all__ = ["select", "Selection", "Strategy", "LabelUse", "register", "registry", "get_strategy", "DEFAULT_STRATEGY"]
+
+DEFAULT_STRATEGY = "random"
+"""Label-free default; replaced by whatever the benchmarks show best once other strategies exist."""
+
+
+def select(
+    data: Pool | Features,
+    budget: int,
+    strategy: str | Strategy = DEFAULT_STRATEGY,
+    *,
+    seed: SeedLike = 0,
+    labels: npt.ArrayLike | None = None,
+    **params: Any,
+) -> Selection:
+    """Pick ``budget`` examples of a pool (or of a feature matrix of shape (n, d)).
+
+    Labels come from the pool (or ``labels``) and reach the strategy only if it declares
+    that it reads them. Returns a :class:`Selection` of unique indices in pick order.
+
+    >>> import numpy as np
+    >>> select(np.zeros((10, 2)), 3, "random", seed=0).indices.shape
+    (3,)
+    """
+    strat = strategy if isinstance(strategy, Strategy) else get_strategy(strategy, **params)
+    if isinstance(data, Pool):
+        # A view, no copy: pixel strategies convert what they need themselves.
+        features = data.images.reshape(len(data), -1)
+        labels = data.labels if labels is None else labels
+    else:
+        features = _check_features(data)
+    n = features.shape[0]
+    _check_budget(budget, n)
+    y = None
+    if strat.label_use is not LabelUse.NONE:
+        if labels is None:
+            raise InfopickError(f"strategy {strat.name!r} reads labels ({strat.label_use.value}) but the pool has none")
+        y = np.asarray(labels)
+        if y.shape != (n,) or not np.issubdtype(y.dtype, np.integer):
+            raise InfopickError(f"labels must be integers of shape ({n},), got {y.dtype} {y.shape}")
+        y = y.astype(np.int64)
+    rng = resolve_rng(seed)
+    t0 = time.perf_counter()
+    sel = strat.select(features, int(budget), rng=rng, labels=y)
+    seconds = time.perf_counter() - t0
+    _check_selection(sel.indices, int(budget), n, strat.name)
+    meta = {"params": strat.params(), "seed": seed if not isinstance(seed, np.random.Generator) else "generator", "seconds": seconds}
+    return Selection(sel.indices, sel.strategy, sel.label_use, sel.gains, {**meta, **sel.meta})
+
+
+def _check_features(x: Features) -> np.ndarray:
+    arr = np.asarray(x)
+    if arr.ndim != 2:
+        raise InfopickError(f"features must have shape (n, d), got {arr.shape}")
+    if not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
+        raise InfopickError(f"features must be numeric, got dtype {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
+        raise InfopickError("features contain NaN or inf")
+    return arr
+
+
+def _check_budget(budget: int, n: int) -> None:
+    if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)):
+        raise BudgetError(f"budget must be an integer, got {budget!r}")
+    if not 1 <= budget <= n:
+        raise BudgetError(f"budget must lie in 1..{n} (the pool size), got {budget}")
+
+
+def _check_selection(idx: np.ndarray, budget: int, n: int, name: str) -> None:
+    # A broken strategy must fail loudly here, not hand the game a wrong subset.
+    if idx.shape != (budget,) or len(np.unique(idx)) != budget or idx.min() < 0 or idx.max() >= n:
+        raise AssertionError(f"strategy {name!r} returned an invalid selection")

@@ -1,0 +1,106 @@
+"""One contract over every registered strategy (scikit-learn's common checks, for selection).
+
+Budget respected, indices unique and in range, same seed same indices, labels read only as declared.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import infopick
+from infopick.select import LabelUse, get_strategy, registry, select
+
+STRATEGIES = list(registry())
+N, D = 60, 5
+
+
+class _Untouchable(np.ndarray):
+    """A label array that fails on any read: a label-free strategy must never look at it."""
+
+    def __array_finalize__(self, obj: object) -> None:
+        pass
+
+    def __getitem__(self, key: object) -> None:
+        raise AssertionError("labels were read by a strategy that declares label_use=none")
+
+    def __array__(self, *args: object, **kwargs: object) -> None:
+        raise AssertionError("labels were read by a strategy that declares label_use=none")
+
+    def __array_ufunc__(self, *args: object, **kwargs: object) -> None:
+        raise AssertionError("labels were read by a strategy that declares label_use=none")
+
+    def __array_function__(self, *args: object, **kwargs: object) -> None:
+        raise AssertionError("labels were read by a strategy that declares label_use=none")
+
+
+def features(seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).normal(size=(N, D)).astype(np.float32)
+
+
+LABELS = np.arange(N) % 3
+
+
+def labels_for(name: str) -> np.ndarray | None:
+    return LABELS if registry()[name].label_use is not LabelUse.NONE else None
+
+
+@pytest.mark.parametrize("name", STRATEGIES)
+@pytest.mark.parametrize("budget", [1, 7, N - 1, N])
+def test_exactly_budget_unique_in_range(name: str, budget: int) -> None:
+    sel = select(features(), budget, name, seed=0, labels=LABELS)
+    idx = sel.indices
+    assert idx.dtype == np.int64 and idx.shape == (budget,)
+    assert len(np.unique(idx)) == budget
+    assert idx.min() >= 0 and idx.max() < N
+    assert sel.strategy == name and sel.label_use == registry()[name].label_use
+
+
+@pytest.mark.parametrize("name", STRATEGIES)
+def test_same_seed_same_indices_other_seed_differs(name: str) -> None:
+    a = select(features(), 20, name, seed=3, labels=LABELS).indices
+    b = select(features(), 20, name, seed=3, labels=LABELS).indices
+    c = select(features(), 20, name, seed=4, labels=LABELS).indices
+    assert np.array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+@pytest.mark.parametrize("name", STRATEGIES)
+def test_generator_seed_is_honoured_and_global_rng_untouched(name: str) -> None:
+    state = np.random.get_state()[1].copy()
+    a = select(features(), 10, name, seed=np.random.default_rng(5), labels=LABELS).indices
+    b = select(features(), 10, name, seed=np.random.default_rng(5), labels=LABELS).indices
+    assert np.array_equal(a, b)
+    assert np.array_equal(np.random.get_state()[1], state)
+
+
+@pytest.mark.parametrize("name", [n for n in STRATEGIES if registry()[n].label_use is LabelUse.NONE])
+def test_label_free_strategies_never_read_labels(name: str) -> None:
+    trap = np.zeros(N, dtype=np.int64).view(_Untouchable)
+    sel = get_strategy(name).select(features(), 10, rng=np.random.default_rng(0), labels=trap)
+    assert len(sel.indices) == 10
+
+
+@pytest.mark.parametrize("name", [n for n in STRATEGIES if registry()[n].label_use is LabelUse.NONE])
+def test_label_free_strategies_ignore_labels_given_to_select(name: str) -> None:
+    a = select(features(), 10, name, seed=1, labels=LABELS).indices
+    b = select(features(), 10, name, seed=1, labels=(LABELS + 1) % 3).indices
+    assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("name", [n for n in STRATEGIES if registry()[n].label_use is not LabelUse.NONE])
+def test_label_using_strategies_refuse_a_pool_without_labels(name: str) -> None:
+    with pytest.raises(infopick.InfopickError, match="reads labels"):
+        select(features(), 10, name, seed=0)
+
+
+@pytest.mark.parametrize("budget", [0, -1, N + 1, 2.5, True])
+def test_budget_outside_pool_is_refused(budget: object) -> None:
+    with pytest.raises(infopick.BudgetError):
+        select(features(), budget, "random", seed=0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", [np.full((4, 2), np.nan), np.zeros(4), np.array([["a", "b"]] * 4)])
+def test_bad_features_are_refused(bad: np.ndarray) -> None:
+    with pytest.raises(infopick.InfopickError):
+        select(bad, 2, "random", seed=0)

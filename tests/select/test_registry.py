@@ -1,0 +1,47 @@
+"""The strategy registry: names are unique, required attributes enforced, unknown names listed."""
+
+from __future__ import annotations
+
+import pytest
+
+import infopick
+from infopick.select.base import LabelUse, Strategy, get_strategy, register, registry
+
+
+def test_duplicate_name_is_refused() -> None:
+    with pytest.raises(ValueError, match="already registered"):
+
+        @register
+        class Again(Strategy):  # noqa: F841
+            name = "random"
+            family = "baseline"
+            label_use = LabelUse.NONE
+            summary = "a second random"
+
+            def select(self, features, budget, *, rng, labels=None):  # type: ignore[no-untyped-def]
+                raise NotImplementedError
+
+
+def test_missing_attribute_is_refused() -> None:
+    with pytest.raises(TypeError, match="'summary'"):
+
+        @register
+        class NoSummary(Strategy):  # noqa: F841
+            name = "nosummary"
+            family = "x"
+            label_use = LabelUse.NONE
+
+            def select(self, features, budget, *, rng, labels=None):  # type: ignore[no-untyped-def]
+                raise NotImplementedError
+
+    assert "nosummary" not in registry()
+
+
+def test_unknown_name_lists_the_valid_ones() -> None:
+    with pytest.raises(infopick.UnknownNameError, match="unknown strategy 'kcentre'; valid: balanced, random"):
+        get_strategy("kcentre")
+
+
+def test_unknown_parameter_is_a_clear_error() -> None:
+    with pytest.raises(infopick.InfopickError, match="'random'"):
+        get_strategy("random", radius=3)

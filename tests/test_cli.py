@@ -1,0 +1,97 @@
+"""The CLI contract: listings, select -> CSV, play --json/--out, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from infopick.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse exits for usage errors and --help
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_listings(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "strategies")
+    assert code == 0 and "balanced" in out and "random" in out and "all" in out
+    code, out, _ = run(capsys, "datasets")
+    assert code == 0 and all(s in out for s in ("mnist", "digits", "idx:DIR", "npz:FILE", "folder:DIR"))
+
+
+def test_select_writes_csv_in_pick_order(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "sel.csv"
+    code, _, _ = run(capsys, "select", "--data", "digits", "--budget", "25", "--strategy", "balanced", "--seed", "3", "--out", str(out))
+    lines = out.read_text().splitlines()
+    assert code == 0 and lines[0] == "index,id,label" and len(lines) == 26
+    again = tmp_path / "again.csv"
+    run(capsys, "select", "--data", "digits", "--budget", "25", "--strategy", "balanced", "--seed", "3", "--out", str(again))
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_play_json_and_out_dir(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_recipe: object) -> None:
+    from infopick.game import recipes
+
+    monkeypatch.setitem(recipes.RECIPES, "fast", tiny_recipe)  # the contract, not the recipe, is under test
+    code, out, _ = run(capsys, "play", "--data", "digits", "--budget", "200", "--recipe", "fast", "--json", "--out", str(tmp_path / "run"))
+    assert code == 0
+    obj = json.loads(out)
+    for key in ("accuracy_pool", "accuracy_test", "budget", "strategy", "seed", "seconds", "per_class"):
+        assert key in obj
+    assert obj["budget"] == 200 and obj["strategy"] == "random" and set(obj["seconds"]) == {"select", "train", "eval"}
+    assert set(obj["per_class"]) == {str(i) for i in range(10)}
+    run_json = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert run_json["config"]["budget"] == 200 and run_json["result"]["recipe"]["name"] == "tiny"
+    assert "torch" in run_json["environment"]
+    assert (tmp_path / "run" / "gallery.png").read_bytes()[:4] == b"\x89PNG"
+    # The selection written can be played again, and gives the same numbers.
+    code, out2, _ = run(capsys, "play", "--data", "digits", "--selection", str(tmp_path / "run" / "selection.csv"), "--recipe", "fast", "--json")
+    assert code == 0 and json.loads(out2)["accuracy_test"] == obj["accuracy_test"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["select", "--data", "digits", "--budget", "5", "--strategy", "kcentre", "--out", "x.csv"], "valid: balanced, random"),
+        (["select", "--data", "cifar", "--budget", "5", "--out", "x.csv"], "valid: digits"),
+        (["select", "--data", "digits", "--budget", "0", "--out", "x.csv"], "budget must lie in 1..1437"),
+        (["select", "--data", "digits", "--budget", "5000", "--out", "x.csv"], "budget must lie in 1..1437"),
+        (["select", "--data", "npz:/no/such.npz", "--budget", "5", "--out", "x.csv"], "no such file"),
+        (["select", "--data", "idx:/no/such", "--budget", "5", "--out", "x.csv"], "no such directory"),
+        (["select", "--data", "digits", "--budget", "five", "--out", "x.csv"], "invalid int"),
+        (["select", "--data", "digits"], "required"),
+        (["play", "--data", "digits"], "either --budget"),
+        (["play", "--data", "digits", "--selection", "/no/such.csv"], "no such file"),
+        (["play", "--data", "digits", "--budget", "5", "--recipe", "slow"], "invalid choice"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_errors_are_one_line_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], match: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert err.startswith("error:") and err.count("\n") == 1 and match in err, err
+    assert "Traceback" not in err
+
+
+def test_unwritable_output_is_one_line_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # A path below a regular file cannot be created, even by root (who may write to read-only dirs).
+    (tmp_path / "file").write_text("x")
+    code, _, err = run(capsys, "select", "--data", "digits", "--budget", "5", "--out", str(tmp_path / "file" / "s.csv"))
+    assert code == 2 and err.startswith("error:") and err.count("\n") == 1 and str(tmp_path / "file") in err
+    assert not list(tmp_path.glob("**/*.tmp"))
+
+
+def test_console_script_runs_as_a_process() -> None:
+    done = subprocess.run([sys.executable, "-m", "infopick.cli", "select", "--data", "digits", "--budget", "0", "--out", "x.csv"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.startswith("error:") and "Traceback" not in done.stderr
