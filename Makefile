@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/infopick play --data mnist --budget 1000 --strategy random --seed 0
+	$(BIN)/infopick play --data mnist --budget 1000 --seed 0
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -85,9 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _datasets(args: argparse.Namespace) -> int:
     from rich.console import Console
-    from rich.table import Table
-
     from rich.markup import escape
+    from rich.table import Table
 
     from infopick.data import SOURCES, mnist
 
@@ -101,9 +100,8 @@ def _datasets(args: argparse.Namespace) -> int:
 
 def _strategies(args: argparse.Namespace) -> int:
     from rich.console import Console
-    from rich.table import Table
-
     from rich.markup import escape
+    from rich.table import Table
 
     from infopick.select import registry
 
@@ -135,7 +133,7 @@ def _select(args: argparse.Namespace) -> int:
 def _play(args: argparse.Namespace) -> int:
     from infopick.game import play
     from infopick.select import select
-    from infopick.select.io import read_selection, write_selection
+    from infopick.select.io import read_selection
 
     if (args.selection is None) == (args.budget is None):
         raise InfopickError("give either --budget K [--strategy NAME] or --selection FILE.csv")

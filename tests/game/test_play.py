@@ -84,3 +84,31 @@ def test_every_recipe_builds_for_any_image_size(name: str, channels: int, size: 
         out = model(x)
         assert out.shape == (2, 7)
         assert torch.allclose(fuse_for_inference(model)(x), out, atol=1e-4)
+
+
+def test_ensemble_members_get_distinct_reproducible_seeds(digits: infopick.Pool, tiny_recipe: Recipe) -> None:
+    from dataclasses import replace
+
+    from infopick.game.play import member_seeds
+
+    assert member_seeds(3, 3) == member_seeds(3, 3) and len(set(member_seeds(3, 3))) == 3
+    assert member_seeds(3, 1) != member_seeds(4, 1)
+    sel = infopick.select(digits, 200, "random", seed=0)
+    pair = play(digits, sel, seed=0, recipe=replace(tiny_recipe, ensemble=2))
+    assert pair.accuracy_test is not None and pair.accuracy_test > 80
+    assert pair.recipe["ensemble"] == 2
+
+
+def test_batchnorm_recalibration_matches_the_clean_batch_statistics() -> None:
+    from infopick.game.model import recalibrate_batchnorm
+
+    torch.manual_seed(0)
+    conv, bn = torch.nn.Conv2d(1, 3, 3), torch.nn.BatchNorm2d(3)
+    model = torch.nn.Sequential(conv, bn).eval()
+    bn.running_mean.fill_(5.0)  # stale statistics from "augmented" training
+    batches = [torch.rand(4, 1, 6, 6) + i for i in range(3)]
+    recalibrate_batchnorm(model, batches)
+    with torch.no_grad():
+        means = torch.stack([conv(b).mean(dim=(0, 2, 3)) for b in batches]).mean(0)
+    assert torch.allclose(bn.running_mean, means, atol=1e-5)
+    assert not model.training and bn.momentum == 0.1

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import torch
     from torch import nn
 
 
@@ -67,3 +68,27 @@ def fuse_for_inference(model: nn.Module) -> nn.Module:
         else:
             fused.append(layer)
     return nn.Sequential(*fused).eval()
+
+
+def recalibrate_batchnorm(model: nn.Module, batches: list[torch.Tensor]) -> None:
+    """Re-estimate every BatchNorm's running statistics on ``batches`` (clean, un-augmented inputs).
+
+    Training statistics describe warped images; scoring sees clean ones. With ``momentum=None``
+    torch keeps a cumulative average, so the result is the plain mean over the batches.
+    """
+    import torch
+    from torch import nn
+
+    norms = [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
+    saved = [m.momentum for m in norms]
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None
+    was_training = model.training
+    model.train()
+    with torch.no_grad():
+        for xb in batches:
+            model(xb)
+    for m, momentum in zip(norms, saved, strict=True):
+        m.momentum = momentum
+    model.train(was_training)

@@ -13,7 +13,7 @@ import numpy.typing as npt
 from infopick.data.pool import Pool
 from infopick.errors import InfopickError
 from infopick.game.augment import augment
-from infopick.game.model import build_cnn, fuse_for_inference
+from infopick.game.model import build_cnn, fuse_for_inference, recalibrate_batchnorm
 from infopick.game.recipes import Recipe, get_recipe
 from infopick.game.trainer import Trainer
 from infopick.select.base import LabelUse, Selection
@@ -75,23 +75,24 @@ def _play(pool: Pool, idx: np.ndarray, sel: Selection, seed: int, rec: Recipe, p
 
     n_classes = len(pool.classes)
     t0 = time.perf_counter()
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)  # inside fork_rng: the caller's global state is restored after
-        model, norm = _train(pool, idx, seed, rec, n_classes, progress)
+    members = []
+    for k, member_seed in enumerate(member_seeds(seed, rec.ensemble)):
+        report = (lambda phase, done, total, k=k: progress(phase, k * total + done, rec.ensemble * total)) if progress else None
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(member_seed)  # inside fork_rng: the caller's global state is restored after
+            model, norm = _train(pool, idx, member_seed, rec, n_classes, report)
+        members.append((fuse_for_inference(model), norm))
     t_train = time.perf_counter() - t0
-    model = fuse_for_inference(model)
 
     t0 = time.perf_counter()
     total = len(pool) + (len(pool.test) if pool.test is not None else 0)
-    report = (lambda done: progress("eval", done, total)) if progress else None
-    pred_pool = predict(model, pool.images, rec.eval_batch, norm, report)
-    conf_pool = confusion(pool.labels, pred_pool, n_classes)
+    report_p = (lambda done: progress("eval", done, total)) if progress else None
+    conf_pool = confusion(pool.labels, predict(members, pool.images, rec.eval_batch, report_p), n_classes)
     conf_test = None
     if pool.test is not None and pool.test.labels is not None:
         offset = len(pool)
         report_t = (lambda done: progress("eval", offset + done, total)) if progress else None
-        pred_test = predict(model, pool.test.images, rec.eval_batch, norm, report_t)
-        conf_test = confusion(pool.test.labels, pred_test, n_classes)
+        conf_test = confusion(pool.test.labels, predict(members, pool.test.images, rec.eval_batch, report_t), n_classes)
     t_eval = time.perf_counter() - t0
 
     per_class = {
@@ -144,7 +145,11 @@ def _train(pool: Pool, idx: np.ndarray, seed: int, rec: Recipe, n_classes: int, 
     if progress is not None:
         steps = rec.train.steps
         trainer.add_callback(lambda step, loss: progress("train", step + 1, steps))
-    return trainer.run(), (mean, std)
+    model = trainer.run()
+    if rec.bn_recalibrate:
+        clean = ((x - mean) / std).contiguous(memory_format=torch.channels_last)
+        recalibrate_batchnorm(model, list(clean.split(batch)))
+    return model, (mean, std)
 
 
 def to_tensor(images: np.ndarray) -> Any:
@@ -155,16 +160,23 @@ def to_tensor(images: np.ndarray) -> Any:
     return t.unsqueeze(1) if t.ndim == 3 else t.permute(0, 3, 1, 2)
 
 
-def predict(model: Any, images: np.ndarray, batch: int, norm: tuple[Any, Any], report: Callable[[int], None] | None = None) -> np.ndarray:
-    """Class predictions (n,) for uint8 images, in chunks so memory stays flat."""
+def member_seeds(seed: int, n: int) -> list[int]:
+    """Independent torch seeds for the ``n`` networks of an ensemble, derived from ``seed``."""
+    return [int(s.generate_state(1, np.uint64)[0] >> 1) for s in np.random.SeedSequence(seed).spawn(n)]
+
+
+def predict(
+    members: list[tuple[Any, tuple[Any, Any]]], images: np.ndarray, batch: int, report: Callable[[int], None] | None = None
+) -> np.ndarray:
+    """Class predictions (n,) for uint8 images: argmax of the members' mean softmax, in chunks."""
     import torch
 
-    mean, std = norm
     out = np.empty(len(images), dtype=np.int64)
     with torch.inference_mode():
         for i in range(0, len(images), batch):
-            xb = ((to_tensor(images[i : i + batch]) - mean) / std).contiguous(memory_format=torch.channels_last)
-            out[i : i + batch] = model(xb).argmax(1).numpy()
+            x = to_tensor(images[i : i + batch])
+            prob = sum(model(((x - mean) / std).contiguous(memory_format=torch.channels_last)).softmax(1) for model, (mean, std) in members)
+            out[i : i + batch] = prob.argmax(1).numpy()
             if report is not None:
                 report(min(i + batch, len(images)))
     return out

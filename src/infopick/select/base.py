@@ -14,7 +14,7 @@ from infopick.errors import InfopickError, UnknownNameError
 from infopick.typing import Features, IntArray
 
 
-class LabelUse(str, enum.Enum):
+class LabelUse(enum.StrEnum):
     """Which labels a strategy reads, so that reports never mix label-free and label-using results."""
 
     NONE = "none"  # label-free
