@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -31,7 +31,6 @@ class Pool:
     classes: tuple[str, ...]
     test: Pool | None = None
     name: str = "pool"
-    meta: dict[str, object] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -72,7 +71,6 @@ def make_pool(
     test: Pool | None = None,
     name: str = "pool",
     id_prefix: str = "",
-    meta: dict[str, object] | None = None,
     min_images: int = 2,
 ) -> Pool:
     """Validate raw arrays and build a :class:`Pool` (the public edge for in-memory data).
@@ -133,8 +131,8 @@ def make_pool(
         if y is not None and test.classes != classes:
             if len(test.classes) > len(classes):
                 raise DataError(f"{name}: test pool has classes the pool lacks")
-            test = Pool(test.images, test.labels, test.ids, classes, None, test.name, test.meta)
-    return Pool(x, y, id_arr, classes, test, name, dict(meta or {}))
+            test = Pool(test.images, test.labels, test.ids, classes, None, test.name)
+    return Pool(x, y, id_arr, classes, test, name)
 
 
 def _to_uint8(x: np.ndarray, name: str) -> npt.NDArray[np.uint8]:

@@ -42,9 +42,12 @@ RECIPES: dict[str, Recipe] = {
         head_grid=1,
         hidden=0,
         batch_size=64,
-        train=TrainConfig(steps=1500, lr=3e-3, weight_decay=5e-4),
+        train=TrainConfig(steps=800, lr=3e-3, weight_decay=5e-4),
         augment=AugmentConfig(rotate_deg=12.0, scale=0.1, shift_px=2.5, elastic_px=0.5),
         bn_recalibrate=True,
+        # Two networks of 800 steps beat one of 1500 at about the same training time:
+        # a single net averaged 98.95 % test on seeds 0-1, below the 99.0 % target.
+        ensemble=2,
     ),
     "fast": Recipe(
         name="fast",
