@@ -50,7 +50,8 @@ def test_play_json_and_out_dir(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert obj["budget"] == 200 and obj["strategy"] == "random" and set(obj["seconds"]) == {"select", "train", "eval"}
     assert set(obj["per_class"]) == {str(i) for i in range(10)}
     run_json = json.loads((tmp_path / "run" / "run.json").read_text())
-    assert run_json["config"]["budget"] == 200 and run_json["result"]["recipe"]["name"] == "tiny"
+    assert run_json["config"]["budget"] == 200 and run_json["config"]["strategy"] == "random"
+    assert run_json["result"]["recipe"]["name"] == "tiny"
     assert "torch" in run_json["environment"]
     assert (tmp_path / "run" / "gallery.png").read_bytes()[:4] == b"\x89PNG"
     # The selection written can be played again, and gives the same numbers.
@@ -70,6 +71,7 @@ def test_play_json_and_out_dir(capsys: pytest.CaptureFixture[str], tmp_path: Pat
         (["select", "--data", "digits", "--budget", "five", "--out", "x.csv"], "invalid int"),
         (["select", "--data", "digits"], "required"),
         (["play", "--data", "digits"], "either --budget"),
+        (["play", "--data", "digits", "--selection", "s.csv", "--strategy", "random"], "either --budget"),
         (["play", "--data", "digits", "--selection", "/no/such.csv"], "no such file"),
         (["play", "--data", "digits", "--budget", "5", "--recipe", "slow"], "invalid choice"),
         (["frobnicate"], "invalid choice"),

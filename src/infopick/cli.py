@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def strategy_args(sp: argparse.ArgumentParser, *, required: bool) -> None:
         sp.add_argument("--budget", type=int, required=required, metavar="K", help="number of images to pick")
-        sp.add_argument("--strategy", default=DEFAULT_STRATEGY, metavar="NAME",
+        sp.add_argument("--strategy", metavar="NAME",
                         help=f"selection strategy (default {DEFAULT_STRATEGY}): {strategies}")
         sp.add_argument("--seed", type=int, default=0, metavar="S", help="seed for selection and training (default 0)")
 
@@ -120,11 +120,11 @@ def _load(spec: str) -> Any:
 
 
 def _select(args: argparse.Namespace) -> int:
-    from infopick.select import select
+    from infopick.select import DEFAULT_STRATEGY, select
     from infopick.select.io import write_selection
 
     pool = _load(args.data)
-    sel = select(pool, args.budget, args.strategy, seed=args.seed)
+    sel = select(pool, args.budget, args.strategy or DEFAULT_STRATEGY, seed=args.seed)
     write_selection(pool, sel, args.out)
     print(f"wrote {len(sel)} picks by {sel.strategy} (seed {args.seed}) to {args.out}", file=sys.stderr)
     return 0
@@ -132,11 +132,13 @@ def _select(args: argparse.Namespace) -> int:
 
 def _play(args: argparse.Namespace) -> int:
     from infopick.game import play
-    from infopick.select import select
+    from infopick.select import DEFAULT_STRATEGY, select
     from infopick.select.io import read_selection
 
-    if (args.selection is None) == (args.budget is None):
+    if (args.selection is None) == (args.budget is None) or (args.selection and args.strategy):
         raise InfopickError("give either --budget K [--strategy NAME] or --selection FILE.csv")
+    if args.selection is None:
+        args.strategy = args.strategy or DEFAULT_STRATEGY  # resolved, so run.json records it
     pool = _load(args.data)
     sel = read_selection(pool, args.selection) if args.selection else select(pool, args.budget, args.strategy, seed=args.seed)
     with _progress() as progress:
