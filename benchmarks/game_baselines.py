@@ -64,7 +64,7 @@ def table() -> str:
     groups: dict[tuple[str, int, str], list[dict]] = {}
     for r in rows:
         groups.setdefault((r["recipe"], r["budget"], r["strategy"]), []).append(r)
-    out = ["| recipe | K | strategy | labels | seeds | test acc % mean ± sd | pool acc % mean ± sd | test per seed | train s | eval s |",
+    out = ["| recipe | K | strategy | labels | seeds | test acc % mean ± sd | pool acc % mean ± sd | test per seed | train s (median) | eval s (median) |",
            "|---|---|---|---|---|---|---|---|---|---|"]
     for (recipe, budget, strategy), rs in sorted(groups.items(), key=lambda kv: (kv[0][0] != "standard", kv[0][1], kv[0][2] != "random", kv[0][2])):
         rs.sort(key=lambda r: r["seed"])
@@ -73,8 +73,8 @@ def table() -> str:
         label = infopick.registry()[strategy].label_use.value
         out.append(
             f"| {recipe} | {budget} | {strategy} | {label} | {len(rs)} | {_ms(test)} | {_ms(pool)} | "
-            f"{' / '.join(f'{t:.2f}' for t in test)} | {statistics.mean(r['seconds']['train'] for r in rs):.0f} | "
-            f"{statistics.mean(r['seconds']['eval'] for r in rs):.0f} |"
+            f"{' / '.join(f'{t:.2f}' for t in test)} | {statistics.median(r['seconds']['train'] for r in rs):.0f} | "
+            f"{statistics.median(r['seconds']['eval'] for r in rs):.0f} |"
         )
     return "\n".join(out)
 

@@ -106,6 +106,13 @@ def test_npz_object_array_is_refused_not_unpickled(tmp_path: Path) -> None:
         infopick.load(f"npz:{tmp_path / 'o.npz'}")
 
 
+@pytest.mark.parametrize(("y", "match"), [(np.array([0.0, np.nan]), "integers"), (np.array(["a", "b"]), "integers"), (np.array([0, -3]), ">= 0")])
+def test_npz_bad_labels_are_refused(tmp_path: Path, y: np.ndarray, match: str) -> None:
+    np.savez(tmp_path / "l.npz", X=np.zeros((2, 3, 3), np.uint8), y=y)
+    with pytest.raises(DataError, match=match):
+        infopick.load(f"npz:{tmp_path / 'l.npz'}")
+
+
 def test_npz_without_x_or_not_a_zip(tmp_path: Path) -> None:
     np.savez(tmp_path / "n.npz", images=np.zeros((2, 2, 2)))
     with pytest.raises(DataError, match="no array 'X'"):

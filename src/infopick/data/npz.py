@@ -31,12 +31,12 @@ def load_npz(file: str) -> Pool:
     if "y_test" in arrays and "X_test" not in arrays:
         raise DataError(f"npz:{file}: has 'y_test' but no 'X_test'")
     y, yt = arrays.get("y"), arrays.get("y_test")
+    # One class list for pool and test when both label arrays are integers; anything else is
+    # left to make_pool, which refuses it with a clear message.
+    labelled = [a for a in (y, yt) if a is not None and a.size]
     classes = None
-    if y is not None:
-        top = int(np.max(y)) if np.size(y) else 0
-        if yt is not None and np.size(yt) and np.issubdtype(np.asarray(yt).dtype, np.number):
-            top = max(top, int(np.max(yt)))
-        classes = tuple(str(i) for i in range(max(top, 0) + 1)) if np.issubdtype(np.asarray(y).dtype, np.number) else None
+    if y is not None and labelled and all(np.issubdtype(a.dtype, np.integer) for a in labelled):
+        classes = tuple(str(i) for i in range(max(int(a.max()) for a in labelled) + 1))
     test = None
     if "X_test" in arrays:
         test = make_pool(arrays["X_test"], yt, classes=classes, name=f"npz:{file}/test", id_prefix="test/", min_images=1)
