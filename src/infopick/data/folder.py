@@ -59,7 +59,7 @@ def _read(root: Path, base: Path, names: list[str], classes: list[str], label: s
             with Image.open(path) as im:
                 im.load()
                 images.append(im.copy())
-        except (UnidentifiedImageError, OSError, ValueError) as exc:
+        except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
             raise DataError(f"{label}: cannot read image {path} ({exc.__class__.__name__})") from None
     grey = all(im.mode in ("L", "1", "I;16", "I", "LA") for im in images)
     arrays = [np.asarray(im.convert("L" if grey else "RGB")) for im in images]
