@@ -6,13 +6,15 @@ Reproduce (from the repository root, after `make demo` or `make venv`)::
     .venv/bin/python benchmarks/game_baselines.py --table     # prints the RESULTS.md table
 
 Each cell (recipe, strategy, budget, seed) appends one JSON line to
-benchmarks/results/game_baselines.jsonl; a rerun skips cells already there, so the run can be
-stopped and resumed. Selection seed = training seed = the cell's seed.
+benchmarks/results/game_baselines.jsonl, keyed by a hash of the recipe's content; a rerun skips
+cells already there, so the run can be stopped and resumed, and a changed recipe is run afresh
+(the table shows only cells of the current recipes). Selection seed = training seed = the cell's seed.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import platform
 import statistics
@@ -24,11 +26,22 @@ import infopick
 RESULTS = Path(__file__).parent / "results" / "game_baselines.jsonl"
 
 
-def done_cells() -> set[tuple[str, str, int, int]]:
+def recipe_id(name: str) -> str:
+    """Hash of the recipe's full content: a changed recipe never reuses cells of the old one."""
+    from infopick.game import get_recipe
+
+    blob = json.dumps(get_recipe(name).to_dict(), sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()[:12]
+
+
+def load_rows() -> list[dict]:
     if not RESULTS.is_file():
-        return set()
-    rows = [json.loads(line) for line in RESULTS.read_text().splitlines() if line.strip()]
-    return {(r["recipe"], r["strategy"], r["budget"], r["seed"]) for r in rows}
+        return []
+    return [json.loads(line) for line in RESULTS.read_text().splitlines() if line.strip()]
+
+
+def done_cells() -> set[tuple[str, str, int, int]]:
+    return {(r["recipe_id"], r["strategy"], r["budget"], r["seed"]) for r in load_rows()}
 
 
 def run(recipes: list[str], strategies: list[str], budgets: list[int], seeds: int) -> None:
@@ -41,13 +54,13 @@ def run(recipes: list[str], strategies: list[str], budgets: list[int], seeds: in
         for budget in budgets:
             for strategy in strategies:
                 for seed in range(seeds):
-                    if (recipe, strategy, budget, seed) in done:
+                    if (recipe_id(recipe), strategy, budget, seed) in done:
                         continue
                     t0 = time.perf_counter()
                     sel = infopick.select(pool, budget, strategy, seed=seed)
                     res = infopick.play(pool, sel, seed=seed, recipe=recipe)
                     row = {
-                        "recipe": recipe, "strategy": strategy, "budget": budget, "seed": seed,
+                        "recipe": recipe, "recipe_id": recipe_id(recipe), "strategy": strategy, "budget": budget, "seed": seed,
                         "accuracy_pool": res.accuracy_pool, "accuracy_test": res.accuracy_test,
                         "seconds": res.seconds, "seconds_total": time.perf_counter() - t0,
                         "class_histogram": res.class_histogram,
@@ -60,7 +73,8 @@ def run(recipes: list[str], strategies: list[str], budgets: list[int], seeds: in
 
 
 def table() -> str:
-    rows = [json.loads(line) for line in RESULTS.read_text().splitlines() if line.strip()]
+    current = {name: recipe_id(name) for name in ("fast", "standard")}
+    rows = [r for r in load_rows() if r["recipe_id"] == current.get(r["recipe"])]  # stale recipes left out
     groups: dict[tuple[str, int, str], list[dict]] = {}
     for r in rows:
         groups.setdefault((r["recipe"], r["budget"], r["strategy"]), []).append(r)
