@@ -33,7 +33,9 @@ for spec in sys.argv[2:]:
     for k in range(int(kv.get("ens", 1))):
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed * 1000 + k)
-            model, norm = _train(pool, sel.indices, seed * 1000 + k, rec, 10, None)
+            x = to_tensor(pool.images[sel.indices])
+            norm = (x.mean(dim=(0, 2, 3), keepdim=True), x.std(dim=(0, 2, 3), keepdim=True).clamp_min(1e-3))
+            model = _train(x, torch.from_numpy(pool.labels[sel.indices]), norm, seed * 1000 + k, rec, 10, None)
         if kv.get("recal"):
             from infopick.game.play import to_tensor
             mean, std = norm

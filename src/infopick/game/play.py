@@ -75,24 +75,27 @@ def _play(pool: Pool, idx: np.ndarray, sel: Selection, seed: int, rec: Recipe, p
 
     n_classes = len(pool.classes)
     t0 = time.perf_counter()
+    x = to_tensor(pool.images[idx])
+    y = torch.from_numpy(pool.labels[idx].astype(np.int64))
+    # Normalise with statistics of the picked images only: the game sees nothing else.
+    norm = (x.mean(dim=(0, 2, 3), keepdim=True), x.std(dim=(0, 2, 3), keepdim=True).clamp_min(1e-3))
     members = []
     for k, member_seed in enumerate(member_seeds(seed, rec.ensemble)):
         report = (lambda phase, done, total, k=k: progress(phase, k * total + done, rec.ensemble * total)) if progress else None
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(member_seed)  # inside fork_rng: the caller's global state is restored after
-            model, norm = _train(pool, idx, member_seed, rec, n_classes, report)
-        members.append((fuse_for_inference(model), norm))
+            members.append(fuse_for_inference(_train(x, y, norm, member_seed, rec, n_classes, report)))
     t_train = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     total = len(pool) + (len(pool.test) if pool.test is not None else 0)
     report_p = (lambda done: progress("eval", done, total)) if progress else None
-    conf_pool = confusion(pool.labels, predict(members, pool.images, rec.eval_batch, report_p), n_classes)
+    conf_pool = confusion(pool.labels, predict(members, pool.images, rec.eval_batch, norm, report_p), n_classes)
     conf_test = None
     if pool.test is not None and pool.test.labels is not None:
         offset = len(pool)
         report_t = (lambda done: progress("eval", offset + done, total)) if progress else None
-        conf_test = confusion(pool.test.labels, predict(members, pool.test.images, rec.eval_batch, report_t), n_classes)
+        conf_test = confusion(pool.test.labels, predict(members, pool.test.images, rec.eval_batch, norm, report_t), n_classes)
     t_eval = time.perf_counter() - t0
 
     per_class = {
@@ -115,15 +118,11 @@ def _play(pool: Pool, idx: np.ndarray, sel: Selection, seed: int, rec: Recipe, p
     )
 
 
-def _train(pool: Pool, idx: np.ndarray, seed: int, rec: Recipe, n_classes: int, progress: Progress | None) -> tuple[Any, tuple[Any, Any]]:
-    """The trained model and the (mean, std) it expects inputs normalised with."""
+def _train(x: Any, y: Any, norm: tuple[Any, Any], seed: int, rec: Recipe, n_classes: int, progress: Progress | None) -> Any:
+    """One network trained on images ``x`` (k, c, h, w) in [0, 1] with labels ``y``; eval mode."""
     import torch
 
-    x = to_tensor(pool.images[idx])
-    y = torch.from_numpy(pool.labels[idx].astype(np.int64))
-    # Normalise with statistics of the picked images only: the game sees nothing else.
-    mean = x.mean(dim=(0, 2, 3), keepdim=True)
-    std = x.std(dim=(0, 2, 3), keepdim=True).clamp_min(1e-3)
+    mean, std = norm
     gen = torch.Generator().manual_seed(seed)
     model = build_cnn(x.shape[1], n_classes, blocks=rec.blocks, width=rec.width, dropout=rec.dropout,
                       kernel=rec.kernel, head_grid=rec.head_grid, hidden=rec.hidden)
@@ -149,7 +148,7 @@ def _train(pool: Pool, idx: np.ndarray, seed: int, rec: Recipe, n_classes: int, 
     if rec.bn_recalibrate:
         clean = ((x - mean) / std).contiguous(memory_format=torch.channels_last)
         recalibrate_batchnorm(model, list(clean.split(batch)))
-    return model, (mean, std)
+    return model
 
 
 def to_tensor(images: np.ndarray) -> Any:
@@ -166,16 +165,17 @@ def member_seeds(seed: int, n: int) -> list[int]:
 
 
 def predict(
-    members: list[tuple[Any, tuple[Any, Any]]], images: np.ndarray, batch: int, report: Callable[[int], None] | None = None
+    members: list[Any], images: np.ndarray, batch: int, norm: tuple[Any, Any], report: Callable[[int], None] | None = None
 ) -> np.ndarray:
     """Class predictions (n,) for uint8 images: argmax of the members' mean softmax, in chunks."""
     import torch
 
+    mean, std = norm
     out = np.empty(len(images), dtype=np.int64)
     with torch.inference_mode():
         for i in range(0, len(images), batch):
-            x = to_tensor(images[i : i + batch])
-            prob = sum(model(((x - mean) / std).contiguous(memory_format=torch.channels_last)).softmax(1) for model, (mean, std) in members)
+            x = ((to_tensor(images[i : i + batch]) - mean) / std).contiguous(memory_format=torch.channels_last)
+            prob = sum(model(x).softmax(1) for model in members)
             out[i : i + batch] = prob.argmax(1).numpy()
             if report is not None:
                 report(min(i + batch, len(images)))
