@@ -122,7 +122,6 @@ def _train(x: Any, y: Any, norm: tuple[Any, Any], seed: int, rec: Recipe, n_clas
     """One network trained on images ``x`` (k, c, h, w) in [0, 1] with labels ``y``; eval mode."""
     import torch
 
-    mean, std = norm
     gen = torch.Generator().manual_seed(seed)
     model = build_cnn(x.shape[1], n_classes, blocks=rec.blocks, width=rec.width, dropout=rec.dropout,
                       kernel=rec.kernel, head_grid=rec.head_grid, hidden=rec.hidden)
@@ -137,8 +136,7 @@ def _train(x: Any, y: Any, norm: tuple[Any, Any], seed: int, rec: Recipe, n_clas
             order, pos = torch.randperm(len(x), generator=gen), 0
         b = order[pos : pos + batch]
         pos += batch
-        xb = (augment(x[b], rec.augment, gen) - mean) / std
-        return xb.contiguous(memory_format=torch.channels_last), y[b]
+        return standardise(augment(x[b], rec.augment, gen), norm), y[b]
 
     trainer = Trainer(model, rec.train, next_batch)
     if progress is not None:
@@ -146,8 +144,7 @@ def _train(x: Any, y: Any, norm: tuple[Any, Any], seed: int, rec: Recipe, n_clas
         trainer.add_callback(lambda step, loss: progress("train", step + 1, steps))
     model = trainer.run()
     if rec.bn_recalibrate:
-        clean = ((x - mean) / std).contiguous(memory_format=torch.channels_last)
-        recalibrate_batchnorm(model, list(clean.split(batch)))
+        recalibrate_batchnorm(model, list(standardise(x, norm).split(batch)))
     return model
 
 
@@ -157,6 +154,14 @@ def to_tensor(images: np.ndarray) -> Any:
 
     t = torch.from_numpy(np.ascontiguousarray(images)).float().div_(255)
     return t.unsqueeze(1) if t.ndim == 3 else t.permute(0, 3, 1, 2)
+
+
+def standardise(x: Any, norm: tuple[Any, Any]) -> Any:
+    """(x - mean) / std in channels-last layout, the form every network of the game takes."""
+    import torch
+
+    mean, std = norm
+    return ((x - mean) / std).contiguous(memory_format=torch.channels_last)
 
 
 def member_seeds(seed: int, n: int) -> list[int]:
@@ -170,11 +175,10 @@ def predict(
     """Class predictions (n,) for uint8 images: argmax of the members' mean softmax, in chunks."""
     import torch
 
-    mean, std = norm
     out = np.empty(len(images), dtype=np.int64)
     with torch.inference_mode():
         for i in range(0, len(images), batch):
-            x = ((to_tensor(images[i : i + batch]) - mean) / std).contiguous(memory_format=torch.channels_last)
+            x = standardise(to_tensor(images[i : i + batch]), norm)
             prob = sum(model(x).softmax(1) for model in members)
             out[i : i + batch] = prob.argmax(1).numpy()
             if report is not None:
