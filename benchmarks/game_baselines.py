@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import infopick
+from infopick.select.base import get_strategy
 
 RESULTS = Path(__file__).parent / "results" / "game_baselines.jsonl"
 
@@ -34,47 +35,60 @@ def recipe_id(name: str) -> str:
     return hashlib.sha256(blob).hexdigest()[:12]
 
 
-def load_rows() -> list[dict]:
-    if not RESULTS.is_file():
+def load_rows(path: Path = RESULTS) -> list[dict]:
+    if not path.is_file():
         return []
-    return [json.loads(line) for line in RESULTS.read_text().splitlines() if line.strip()]
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def done_cells() -> set[tuple[str, str, int, int]]:
-    return {(r["recipe_id"], r["strategy"], r["budget"], r["seed"]) for r in load_rows()}
+def embed_of(strategy: str, embed: str | None) -> str | None:
+    """The embedding a strategy actually reads: None for those that read nothing or the pixels."""
+    from infopick.embed import DEFAULT_EMBED
+    from infopick.select import Input
+
+    return (embed or DEFAULT_EMBED) if infopick.registry()[strategy].input is Input.FEATURES else None
 
 
-def run(recipes: list[str], strategies: list[str], budgets: list[int], seeds: int) -> None:
+def cell(r: dict) -> tuple[str, str, str | None, str, int, int]:
+    return (r["recipe_id"], r["strategy"], r.get("embed"), json.dumps(r.get("params", {}), sort_keys=True), r["budget"], r["seed"])
+
+
+def run(recipes: list[str], strategies: list[str], budgets: list[int], seeds: int, *, embed: str | None = None,
+        results: Path = RESULTS, overrides: dict | None = None) -> None:
     import torch
 
     pool = infopick.load("mnist")
-    done = done_cells()
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    done = {cell(r) for r in load_rows(results)}
+    results.parent.mkdir(parents=True, exist_ok=True)
     for recipe in recipes:
         for budget in budgets:
             for strategy in strategies:
+                emb = embed_of(strategy, embed)
+                params = get_strategy(strategy, **(overrides or {})).params()
                 for seed in range(seeds):
-                    if (recipe_id(recipe), strategy, budget, seed) in done:
+                    if (recipe_id(recipe), strategy, emb, json.dumps(params, sort_keys=True), budget, seed) in done:
                         continue
                     t0 = time.perf_counter()
-                    sel = infopick.select(pool, budget, strategy, seed=seed)
+                    sel = infopick.select(pool, budget, strategy, seed=seed, embed=emb, **(overrides or {}))
                     res = infopick.play(pool, sel, seed=seed, recipe=recipe)
                     row = {
-                        "recipe": recipe, "recipe_id": recipe_id(recipe), "strategy": strategy, "budget": budget, "seed": seed,
+                        "recipe": recipe, "recipe_id": recipe_id(recipe), "strategy": strategy, "embed": emb, "params": params,
+                        "budget": budget, "seed": seed, "label_use": res.label_use,
                         "accuracy_pool": res.accuracy_pool, "accuracy_test": res.accuracy_test,
                         "seconds": res.seconds, "seconds_total": time.perf_counter() - t0,
-                        "class_histogram": res.class_histogram,
+                        "class_histogram": res.class_histogram, "selection_meta": {k: v for k, v in sel.meta.items() if k in ("delta", "chosen", "k")},
                         "machine": f"{platform.machine()}, {torch.get_num_threads()} threads",
                     }
-                    with RESULTS.open("a") as fh:  # one line per finished cell; a crash loses at most the cell
+                    with results.open("a") as fh:  # one line per finished cell; a crash loses at most the cell
                         fh.write(json.dumps(row) + "\n")
-                    print(f"{recipe:8s} {strategy:8s} K={budget:5d} seed {seed}: test {res.accuracy_test:.2f} "
-                          f"pool {res.accuracy_pool:.2f}  ({row['seconds_total']:.0f} s)", flush=True)
+                    print(f"{recipe:8s} {strategy:11s} {emb or '-':11s} K={budget:5d} seed {seed}: test {res.accuracy_test:.2f} "
+                          f"pool {res.accuracy_pool:.2f}  select {res.seconds['select']:.1f} s ({row['seconds_total']:.0f} s)", flush=True)
 
 
 def table() -> str:
     current = {name: recipe_id(name) for name in ("fast", "standard")}
     rows = [r for r in load_rows() if r["recipe_id"] == current.get(r["recipe"])]  # stale recipes left out
+    rows = [r for r in rows if r["strategy"] in ("random", "balanced")]
     groups: dict[tuple[str, int, str], list[dict]] = {}
     for r in rows:
         groups.setdefault((r["recipe"], r["budget"], r["strategy"]), []).append(r)

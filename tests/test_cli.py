@@ -22,8 +22,13 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_listings(capsys: pytest.CaptureFixture[str]) -> None:
+    from infopick.embed import embedders
+    from infopick.select import registry
+
     code, out, _ = run(capsys, "strategies")
-    assert code == 0 and "balanced" in out and "random" in out and "all" in out
+    assert code == 0 and all(name in out for name in registry()) and "picked" in out and "all" in out
+    code, out, _ = run(capsys, "embeddings")
+    assert code == 0 and all(name in out for name in embedders())
     code, out, _ = run(capsys, "datasets")
     assert code == 0 and all(s in out for s in ("mnist", "digits", "idx:DIR", "npz:FILE", "folder:DIR"))
 
@@ -47,10 +52,11 @@ def test_play_json_and_out_dir(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     obj = json.loads(out)
     for key in ("accuracy_pool", "accuracy_test", "budget", "strategy", "seed", "seconds", "per_class"):
         assert key in obj
-    assert obj["budget"] == 200 and obj["strategy"] == "random" and set(obj["seconds"]) == {"select", "train", "eval"}
+    assert obj["budget"] == 200 and obj["strategy"] == "auto" and set(obj["seconds"]) == {"select", "train", "eval"}
+    assert obj["chosen"] == "random" and obj["embed"] is None  # auto at 14 % of the pool: random, no embedding needed
     assert set(obj["per_class"]) == {str(i) for i in range(10)}
     run_json = json.loads((tmp_path / "run" / "run.json").read_text())
-    assert run_json["config"]["budget"] == 200 and run_json["config"]["strategy"] == "random"
+    assert run_json["config"]["budget"] == 200 and run_json["config"]["strategy"] == "auto"
     assert run_json["result"]["recipe"]["name"] == "tiny"
     assert "torch" in run_json["environment"]
     assert (tmp_path / "run" / "gallery.png").read_bytes()[:4] == b"\x89PNG"
@@ -62,7 +68,7 @@ def test_play_json_and_out_dir(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 @pytest.mark.parametrize(
     ("argv", "match"),
     [
-        (["select", "--data", "digits", "--budget", "5", "--strategy", "kcentre", "--out", "x.csv"], "valid: balanced, random"),
+        (["select", "--data", "digits", "--budget", "5", "--strategy", "kcentre", "--out", "x.csv"], "valid: auto, balanced, bald, "),
         (["select", "--data", "cifar", "--budget", "5", "--out", "x.csv"], "valid: digits"),
         (["select", "--data", "digits", "--budget", "0", "--out", "x.csv"], "budget must lie in 1..1437"),
         (["select", "--data", "digits", "--budget", "5000", "--out", "x.csv"], "budget must lie in 1..1437"),
@@ -97,3 +103,28 @@ def test_console_script_runs_as_a_process() -> None:
     done = subprocess.run([sys.executable, "-m", "infopick.cli", "select", "--data", "digits", "--budget", "0", "--out", "x.csv"],
                           capture_output=True, text=True)
     assert done.returncode == 2 and done.stderr.startswith("error:") and "Traceback" not in done.stderr
+
+
+def test_embed_writes_an_npy_and_select_reads_the_same_features(capsys: pytest.CaptureFixture[str], tmp_path: Path, home: Path) -> None:
+    import numpy as np
+
+    code, _, err = run(capsys, "embed", "--data", "digits", "--embed", "pca", "--out", str(tmp_path / "z.npy"))
+    assert code == 0 and "1437 x 50" in err
+    z = np.load(tmp_path / "z.npy", allow_pickle=False)
+    code, _, _ = run(capsys, "select", "--data", "digits", "--budget", "10", "--strategy", "kcenter", "--embed", "pca",
+                     "--out", str(tmp_path / "s.csv"))
+    from infopick import select
+
+    picked = [int(line.split(",")[0]) for line in (tmp_path / "s.csv").read_text().splitlines()[1:]]
+    assert code == 0 and picked == select(z, 10, "kcenter", seed=0).indices.tolist()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["embed", "--data", "digits", "--embed", "tsne", "--out", "z.npy"], "unknown embedding 'tsne'; valid:"),
+    (["embed", "--data", "digits", "--out", "z.txt"], "must name a .npy file"),
+    (["select", "--data", "digits", "--budget", "5", "--strategy", "kcenter", "--embed", "nope", "--out", "s.csv"], "unknown embedding"),
+    (["play", "--data", "digits", "--selection", "s.csv", "--embed", "pca"], "--embed applies to --strategy"),
+])
+def test_embedding_errors_are_one_line(capsys: pytest.CaptureFixture[str], argv: list[str], message: str, home: Path) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and err.startswith("error: ") and message in err and len(err.strip().splitlines()) == 1

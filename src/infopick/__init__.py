@@ -8,6 +8,7 @@
 """
 
 from infopick.data import Pool, load, make_pool
+from infopick.embed import embed  # the function; the subpackage stays importable as infopick.embed.*
 from infopick.errors import BudgetError, DataError, InfopickError, UnknownNameError
 from infopick.game import GameResult, play
 from infopick.select import LabelUse, Selection, Strategy, register, registry, select
@@ -15,6 +16,6 @@ from infopick.select import LabelUse, Selection, Strategy, register, registry, s
 __version__ = "0.1.0"
 
 __all__ = [
-    "Pool", "load", "make_pool", "select", "play", "Selection", "Strategy", "LabelUse", "register",
+    "Pool", "load", "make_pool", "embed", "select", "play", "Selection", "Strategy", "LabelUse", "register",
     "registry", "GameResult", "InfopickError", "DataError", "BudgetError", "UnknownNameError", "__version__",
 ]

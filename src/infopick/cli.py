@@ -32,17 +32,20 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     from infopick.data import SOURCES
+    from infopick.embed import DEFAULT_EMBED, embedders
     from infopick.game import RECIPES
     from infopick.select import DEFAULT_STRATEGY, registry
 
     specs = ", ".join(s.usage for s in SOURCES.values())
     strategies = ", ".join(registry())
+    embeddings = ", ".join(embedders())
     p = _Parser(prog="infopick", description="Pick the K most informative images of a pool and play the MNIST game.")
     p.add_argument("--version", action="version", version=f"infopick {_version()}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     sub.add_parser("datasets", help="list the data specs")
     sub.add_parser("strategies", help="list the selection strategies")
+    sub.add_parser("embeddings", help="list the embeddings")
 
     def data_arg(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--data", required=True, metavar="SPEC", help=f"data spec: {specs}")
@@ -52,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--strategy", metavar="NAME",
                         help=f"selection strategy (default {DEFAULT_STRATEGY}): {strategies}")
         sp.add_argument("--seed", type=int, default=0, metavar="S", help="seed for selection and training (default 0)")
+        sp.add_argument("--embed", metavar="NAME", help=f"embedding the strategy reads (default {DEFAULT_EMBED}): {embeddings}")
+
+    e = sub.add_parser("embed", help="compute (or read from the cache) an embedding and write it as .npy")
+    data_arg(e)
+    e.add_argument("--embed", default=DEFAULT_EMBED, metavar="NAME", help=f"embedding (default {DEFAULT_EMBED}): {embeddings}")
+    e.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the embedding (default 0)")
+    e.add_argument("--out", required=True, metavar="FILE.npy", help="where to write the float32 (n, d) array")
 
     s = sub.add_parser("select", help="pick K images and write them as CSV (index,id,label)")
     data_arg(s)
@@ -71,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"datasets": _datasets, "strategies": _strategies, "select": _select, "play": _play}[args.command](args)
+        commands = {"datasets": _datasets, "strategies": _strategies, "embeddings": _embeddings, "embed": _embed,
+                    "select": _select, "play": _play}
+        return commands[args.command](args)
     except InfopickError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -105,10 +117,41 @@ def _strategies(args: argparse.Namespace) -> int:
 
     from infopick.select import registry
 
-    t = Table("name", "family", "labels", "description")
+    t = Table("name", "family", "labels", "reads", "description")
     for name, cls in registry().items():
-        t.add_row(name, cls.family, cls.label_use.value, escape(cls.summary))
+        t.add_row(name, cls.family, cls.label_use.value, cls.input.value, escape(cls.summary))
     Console().print(t)
+    return 0
+
+
+def _embeddings(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from infopick.embed import DEFAULT_EMBED, embedders
+
+    t = Table("name", "description")
+    for name, cls in embedders().items():
+        t.add_row(name + (" (default)" if name == DEFAULT_EMBED else ""), escape(cls.summary))
+    Console().print(t)
+    return 0
+
+
+def _embed(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from infopick._util import atomic_write
+    from infopick.embed import embed
+
+    if not args.out.endswith(".npy"):
+        raise InfopickError(f"--out must name a .npy file, got {args.out}")
+    pool = _load(args.data)
+    with _progress() as progress:
+        z = embed(pool, args.embed, seed=args.seed, progress=progress)
+    with atomic_write(args.out, "wb") as fh:
+        np.save(fh, z, allow_pickle=False)
+    print(f"wrote {args.embed} embedding {z.shape[0]} x {z.shape[1]} (float32) to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -123,8 +166,10 @@ def _select(args: argparse.Namespace) -> int:
     from infopick.select import DEFAULT_STRATEGY, select
     from infopick.select.io import write_selection
 
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)  # an unwritable --out fails now, not after the work
     pool = _load(args.data)
-    sel = select(pool, args.budget, args.strategy or DEFAULT_STRATEGY, seed=args.seed)
+    with _progress() as progress:
+        sel = select(pool, args.budget, args.strategy or DEFAULT_STRATEGY, seed=args.seed, embed=args.embed, progress=progress)
     write_selection(pool, sel, args.out)
     print(f"wrote {len(sel)} picks by {sel.strategy} (seed {args.seed}) to {args.out}", file=sys.stderr)
     return 0
@@ -140,17 +185,25 @@ def _play(args: argparse.Namespace) -> int:
     if args.selection is None:
         args.strategy = args.strategy or DEFAULT_STRATEGY  # resolved, so run.json records it
     pool = _load(args.data)
-    sel = read_selection(pool, args.selection) if args.selection else select(pool, args.budget, args.strategy, seed=args.seed)
+    if args.selection and args.embed:
+        raise InfopickError("--embed applies to --strategy, not to --selection")
+    if args.out:
+        Path(args.out).mkdir(parents=True, exist_ok=True)  # an unwritable --out fails now, not after training
     with _progress() as progress:
+        if args.selection:
+            sel = read_selection(pool, args.selection)
+        else:
+            sel = select(pool, args.budget, args.strategy, seed=args.seed, embed=args.embed, progress=progress)
         result = play(pool, sel, seed=args.seed, recipe=args.recipe, progress=progress)
     out = result.to_dict()
     if args.out:
         _write_run(args, pool, sel, out)
     if args.json:
         keep = ("accuracy_pool", "accuracy_test", "budget", "strategy", "label_use", "seed", "seconds", "per_class", "class_histogram")
-        print(json.dumps({**{k: out[k] for k in keep}, "data": args.data, "recipe": args.recipe}))
+        extra = {"data": args.data, "recipe": args.recipe, "embed": sel.meta.get("embed"), "chosen": sel.meta.get("chosen")}
+        print(json.dumps({**{k: out[k] for k in keep}, **extra}))
     else:
-        _print_result(args, out)
+        _print_result(args, out, sel.meta)
     return 0
 
 
@@ -169,13 +222,15 @@ def _write_run(args: argparse.Namespace, pool: Any, sel: Any, result: dict[str, 
     print(f"wrote {out}/run.json, selection.csv, gallery.png", file=sys.stderr)
 
 
-def _print_result(args: argparse.Namespace, r: dict[str, Any]) -> None:
+def _print_result(args: argparse.Namespace, r: dict[str, Any], meta: dict[str, Any]) -> None:
     from rich.console import Console
 
     test = f"{r['accuracy_test']:.2f} %" if r["accuracy_test"] is not None else "n/a (no test pool)"
     s = r["seconds"]
     c = Console()
-    c.print(f"[bold]{args.data}[/]: K={r['budget']} by [bold]{r['strategy']}[/] (labels: {r['label_use']}), "
+    how = f" -> {meta['chosen']}" if meta.get("chosen") else ""
+    how += f" on {meta['embed']}" if meta.get("embed") else ""
+    c.print(f"[bold]{args.data}[/]: K={r['budget']} by [bold]{r['strategy']}{how}[/] (labels: {r['label_use']}), "
             f"seed {r['seed']}, recipe {args.recipe}")
     c.print(f"  accuracy on the pool ({_n(r)} images): [bold]{r['accuracy_pool']:.2f} %[/]   on the test pool: [bold]{test}[/]")
     c.print(f"  seconds: select {s['select']:.1f}, train {s['train']:.1f}, evaluate {s['eval']:.1f}")
@@ -227,12 +282,18 @@ def _progress() -> Iterator[Any]:
     tasks: dict[str, Any] = {}
 
     def update(phase: str, done: int, total: int) -> None:
+        if not tasks:
+            bars.start()  # only once there is something to show: an early error stays one clean line
         if phase not in tasks:
-            tasks[phase] = bars.add_task({"train": "training", "eval": "scoring"}.get(phase, phase), total=total)
+            names = {"train": "training", "eval": "scoring", "encoder": "encoder", "embed": "embedding"}
+            tasks[phase] = bars.add_task(names.get(phase, phase), total=total)
         bars.update(tasks[phase], completed=done)
 
-    with bars:
+    try:
         yield update
+    finally:
+        if tasks:
+            bars.stop()
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeAlias
 
 import numpy as np
@@ -15,3 +16,6 @@ Features: TypeAlias = npt.NDArray[np.floating] | npt.NDArray[np.integer]
 
 IntArray: TypeAlias = npt.NDArray[np.int64]
 UInt8Array: TypeAlias = npt.NDArray[np.uint8]
+
+Progress: TypeAlias = Callable[[str, int, int], None]
+"""progress(phase, done, total): how long work reports how far it has got."""

@@ -17,9 +17,7 @@ from infopick.game.model import build_cnn, fuse_for_inference, recalibrate_batch
 from infopick.game.recipes import Recipe, get_recipe
 from infopick.game.trainer import Trainer
 from infopick.select.base import LabelUse, Selection
-
-Progress = Callable[[str, int, int], None]
-"""progress(phase, done, total), phase in {"train", "eval"}."""
+from infopick.typing import Progress  # phases "train" and "eval"
 
 
 @dataclass

@@ -26,15 +26,23 @@ class TrainConfig:
 
 Batch = tuple["torch.Tensor", "torch.Tensor"]
 Callback = Callable[[int, float], None]  # (step, loss) after each optimizer step
+LossFn = Callable[["nn.Module", Batch], "torch.Tensor"]  # (model, batch) -> scalar loss
 
 
 class Trainer:
-    """Trains ``model`` on batches from ``next_batch()`` for ``config.steps`` steps."""
+    """Trains ``model`` on batches from ``next_batch()`` for ``config.steps`` steps.
 
-    def __init__(self, model: nn.Module, config: TrainConfig, next_batch: Callable[[], Batch]) -> None:
+    ``loss`` defaults to cross-entropy of ``model(x)`` against ``y``; an encoder trained without
+    labels (autoencoder, contrastive) passes its own.
+    """
+
+    def __init__(
+        self, model: nn.Module, config: TrainConfig, next_batch: Callable[[], Batch], loss: LossFn | None = None
+    ) -> None:
         self.model = model
         self.config = config
         self.next_batch = next_batch
+        self.loss = loss if loss is not None else self._cross_entropy
         self.callbacks: list[Callback] = []
 
     def add_callback(self, fn: Callback) -> None:
@@ -43,15 +51,13 @@ class Trainer:
     def run(self) -> nn.Module:
         """Train; return the model in eval mode."""
         import torch
-        import torch.nn.functional as F
 
         cfg = self.config
         opt = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
         sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.steps, pct_start=cfg.warmup)
         self.model.train()
         for step in range(cfg.steps):
-            x, y = self.next_batch()
-            loss = F.cross_entropy(self.model(x), y, label_smoothing=cfg.label_smoothing)
+            loss = self.loss(self.model, self.next_batch())
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -60,3 +66,9 @@ class Trainer:
                 fn(step, loss.item())
         self.model.eval()
         return self.model
+
+    def _cross_entropy(self, model: nn.Module, batch: Batch) -> torch.Tensor:
+        import torch.nn.functional as F
+
+        x, y = batch
+        return F.cross_entropy(model(x), y, label_smoothing=self.config.label_smoothing)

@@ -15,14 +15,17 @@ import numpy.typing as npt
 from infopick._util import resolve_rng
 from infopick.data.pool import Pool
 from infopick.errors import BudgetError, InfopickError
-from infopick.select import baselines  # noqa: F401  (registers the baselines)
-from infopick.select.base import LabelUse, Selection, Strategy, get_strategy, register, registry
-from infopick.typing import Features, SeedLike
+from infopick.select import active, baselines, coverage, geometry, information  # noqa: F401  (register the strategies)
+from infopick.select import auto as _auto  # noqa: F401  (last: it delegates to the others)
+from infopick.select.base import Input, LabelUse, Selection, Strategy, get_strategy, register, registry
+from infopick.typing import Features, Progress, SeedLike
 
-__all__ = ["select", "Selection", "Strategy", "LabelUse", "register", "registry", "get_strategy", "DEFAULT_STRATEGY"]
+__all__ = [
+    "select", "Selection", "Strategy", "LabelUse", "Input", "register", "registry", "get_strategy", "DEFAULT_STRATEGY",
+]
 
-DEFAULT_STRATEGY = "random"
-"""Label-free default; replaced by whatever the benchmarks show best once other strategies exist."""
+DEFAULT_STRATEGY = "auto"
+"""Label-free default: ``auto`` runs what benchmarks/RESULTS.md shows best for the budget."""
 
 
 def select(
@@ -32,10 +35,16 @@ def select(
     *,
     seed: SeedLike = 0,
     labels: npt.ArrayLike | None = None,
+    embed: str | None = None,
+    embed_seed: int = 0,
+    progress: Progress | None = None,
     **params: Any,
 ) -> Selection:
     """Pick ``budget`` examples of a pool (or of a feature matrix of shape (n, d)).
 
+    From a pool, a strategy sees what it declares as ``input``: the embedding ``embed``
+    (default ``infopick.embed.DEFAULT_EMBED``, computed once with ``embed_seed`` and cached),
+    the images themselves, or nothing. A feature matrix is handed over as it is.
     Labels come from the pool (or ``labels``) and reach the strategy only if it declares
     that it reads them. Returns a :class:`Selection` of unique indices in pick order.
 
@@ -44,11 +53,26 @@ def select(
     (3,)
     """
     strat = strategy if isinstance(strategy, Strategy) else get_strategy(strategy, **params)
+    used_embed, embed_seconds = None, 0.0
     if isinstance(data, Pool):
-        # A view, no copy: pixel strategies convert what they need themselves.
-        features = data.images.reshape(len(data), -1)
         labels = data.labels if labels is None else labels
+        _check_budget(budget, len(data))
+        reads = strat.reads(int(budget), len(data))
+        if reads is Input.FEATURES:
+            from infopick.embed import DEFAULT_EMBED
+            from infopick.embed import embed as _embed
+
+            used_embed = embed or DEFAULT_EMBED
+            t_embed = time.perf_counter()
+            features = _embed(data, used_embed, seed=embed_seed, progress=progress)
+            embed_seconds = time.perf_counter() - t_embed
+        elif reads is Input.IMAGES:
+            features = data.images
+        else:
+            features = data.images.reshape(len(data), -1)  # a view: only the row count matters
     else:
+        if embed is not None:
+            raise InfopickError("embed= applies to a pool; these are features already")
         features = _check_features(data)
     n = features.shape[0]
     _check_budget(budget, n)
@@ -65,7 +89,8 @@ def select(
     sel = strat.select(features, int(budget), rng=rng, labels=y)
     seconds = time.perf_counter() - t0
     _check_selection(sel.indices, int(budget), n, strat.name)
-    meta = {"params": strat.params(), "seed": seed if not isinstance(seed, np.random.Generator) else "generator", "seconds": seconds}
+    meta = {"params": strat.params(), "seed": seed if not isinstance(seed, np.random.Generator) else "generator",
+            "seconds": seconds, "embed": used_embed, "embed_seconds": embed_seconds}
     return Selection(sel.indices, sel.strategy, sel.label_use, sel.gains, {**meta, **sel.meta})
 
 

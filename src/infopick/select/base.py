@@ -10,7 +10,7 @@ from typing import Any, ClassVar, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from infopick.errors import InfopickError, UnknownNameError
+from infopick._registry import Registry
 from infopick.typing import Features, IntArray
 
 
@@ -20,6 +20,14 @@ class LabelUse(enum.StrEnum):
     NONE = "none"  # label-free
     PICKED = "picked"  # labels of the images it has already picked (active learning)
     ALL = "all"  # every label in the pool (an oracle; a reference, not a fair competitor)
+
+
+class Input(enum.StrEnum):
+    """What ``select`` hands a strategy as ``features``."""
+
+    NONE = "none"  # only the count matters (a flat view of the pixels is passed)
+    FEATURES = "features"  # an embedding (n, d), float32, chosen with ``embed=``
+    IMAGES = "images"  # the uint8 images (n, h, w[, c]) themselves: pixel statistics, compressors
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +60,7 @@ class Strategy(ABC):
     family: ClassVar[str]
     label_use: ClassVar[LabelUse]
     summary: ClassVar[str]
+    input: ClassVar[Input] = Input.FEATURES
 
     @abstractmethod
     def select(
@@ -67,35 +76,38 @@ class Strategy(ABC):
     def params(self) -> dict[str, Any]:
         return dict(vars(self))
 
+    def reads(self, budget: int, n: int) -> Input:
+        """What this strategy needs for ``budget`` of ``n``; only a delegating strategy (``auto``) varies it."""
+        return self.input
+
 
 S = TypeVar("S", bound=type[Strategy])
-_REGISTRY: dict[str, type[Strategy]] = {}
+_REGISTRY: Registry[Strategy] = Registry("strategy", {"name": str, "family": str, "label_use": LabelUse, "summary": str})
 
 
 def register(cls: S) -> S:
     """Class decorator: add a strategy under its ``name``; a duplicate or missing name is an error."""
-    for attr in ("name", "family", "label_use", "summary"):
-        if not isinstance(getattr(cls, attr, None), (str, LabelUse)):
-            raise TypeError(f"{cls.__name__} must define class attribute {attr!r}")
-    if cls.name in _REGISTRY:
-        raise ValueError(f"strategy {cls.name!r} is already registered by {_REGISTRY[cls.name].__name__}")
-    _REGISTRY[cls.name] = cls
+    _REGISTRY.register(cls)
     return cls
 
 
+def top_k(scores: npt.NDArray[np.floating], k: int, rng: np.random.Generator) -> IntArray:
+    """Indices of the ``k`` largest scores, best first; ties broken at random by ``rng``."""
+    k = min(k, len(scores))
+    tie = rng.random(len(scores))
+    order = np.lexsort((tie, -np.asarray(scores, dtype=np.float64)))
+    return order[:k].astype(np.int64)
+
+
+FAMILY_ORDER = ("baseline", "geometry", "coverage", "information", "active", "auto")
+
+
 def registry() -> dict[str, type[Strategy]]:
-    """Name -> strategy class, sorted by family then name."""
-    return dict(sorted(_REGISTRY.items(), key=lambda kv: (kv[1].family, kv[0])))
+    """Name -> strategy class, by family (baselines first, as in DESIGN.md) then name."""
+    rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
+    return dict(sorted(_REGISTRY.classes().items(), key=lambda kv: (rank.get(kv[1].family, len(rank)), kv[1].family, kv[0])))
 
 
 def get_strategy(name: str, **params: Any) -> Strategy:
     """Instantiate a registered strategy; an unknown name lists the valid ones."""
-    cls = _REGISTRY.get(name)
-    if cls is None:
-        raise UnknownNameError("strategy", name, _REGISTRY)
-    try:
-        return cls(**params)
-    except TypeError as exc:
-        raise InfopickError(f"strategy {name!r}: {exc}") from None
-
-
+    return _REGISTRY.create(name, **params)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from infopick.select.base import LabelUse, Selection, Strategy, register
+from infopick.select.base import Input, LabelUse, Selection, Strategy, register
 from infopick.typing import Features
 
 
@@ -17,6 +17,7 @@ class Random(Strategy):
     family = "baseline"
     label_use = LabelUse.NONE
     summary = "uniform random sample without replacement"
+    input = Input.NONE
 
     def select(
         self,
@@ -43,6 +44,7 @@ class Balanced(Strategy):
     family = "baseline"
     label_use = LabelUse.ALL
     summary = "class-balanced random sample (reads all labels)"
+    input = Input.NONE
 
     def select(
         self,

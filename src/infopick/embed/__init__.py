@@ -1,0 +1,85 @@
+"""Feature maps of a pool, cached on disk keyed by (pool images, method, parameters, seed).
+
+>>> import infopick
+>>> z = embed(infopick.load("digits"), "pca", dim=5)
+>>> z.shape, z.dtype
+((1437, 5), dtype('float32'))
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from infopick._util import atomic_write, resolve_rng
+from infopick.data.pool import Pool
+from infopick.embed import linear, manifold, nets  # noqa: F401  (register the embedders)
+from infopick.embed.base import Embedder, embedders, get_embedder, register_embedder
+from infopick.errors import InfopickError
+from infopick.typing import Progress
+
+__all__ = ["embed", "Embedder", "embedders", "get_embedder", "register_embedder", "cache_dir", "DEFAULT_EMBED"]
+
+DEFAULT_EMBED = "umap"
+"""What label-free strategies see unless told otherwise; set from benchmarks/RESULTS.md."""
+
+CACHE_VERSION = 1  # bump when an embedder's output changes for the same parameters
+
+
+def embed(
+    pool: Pool, method: str | Embedder = DEFAULT_EMBED, *, seed: int = 0, cache: bool = True,
+    progress: Progress | None = None, **params: Any,
+) -> npt.NDArray[np.float32]:
+    """Features of every pool image: float32 of shape (n, d), d fixed by the method.
+
+    A second call with the same pool, method, parameters and seed reads the cached array
+    (``$INFOPICK_HOME/embed``) instead of recomputing it.
+    """
+    emb = method if isinstance(method, Embedder) else get_embedder(method, **params)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise InfopickError(f"seed must be an integer, got {seed!r}")
+    path = cache_path(pool, emb, int(seed)) if cache and emb.cached else None
+    if path is not None and path.exists():
+        z = _read(path, len(pool))
+        if z is not None:
+            return z
+    z = emb.embed(pool.images, rng=resolve_rng(int(seed)), progress=progress)
+    if z.shape[0] != len(pool) or z.ndim != 2 or not np.all(np.isfinite(z)):
+        raise AssertionError(f"embedding {emb.name!r} returned {z.shape} with non-finite values or wrong rows")
+    z = np.ascontiguousarray(z, dtype=np.float32)
+    if path is not None:
+        with atomic_write(path, "wb") as fh:
+            np.save(fh, z, allow_pickle=False)
+    return z
+
+
+def cache_dir() -> Path:
+    from infopick.data.mnist import home
+
+    return home() / "embed"
+
+
+def cache_path(pool: Pool, emb: Embedder, seed: int) -> Path:
+    """One file per (images, method, params, seed, version): a changed pool never hits an old file."""
+    h = hashlib.sha256()
+    h.update(str(pool.images.shape).encode())
+    h.update(np.ascontiguousarray(pool.images).data)
+    key = json.dumps({"method": emb.name, "params": emb.params(), "seed": seed, "v": CACHE_VERSION}, sort_keys=True)
+    h.update(key.encode())
+    return cache_dir() / f"{emb.name}-{h.hexdigest()[:20]}.npy"
+
+
+def _read(path: Path, n: int) -> npt.NDArray[np.float32] | None:
+    """The cached array, or None when the file is damaged or of another shape (then it is recomputed)."""
+    try:
+        z = np.load(path, allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    if z.dtype != np.float32 or z.ndim != 2 or z.shape[0] != n or not np.all(np.isfinite(z)):
+        return None
+    return z

@@ -1,0 +1,54 @@
+"""Embedder interface and the typed registry of embeddings by name."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from infopick._registry import Registry
+from infopick.typing import Progress, UInt8Array
+
+
+class Embedder(ABC):
+    """A feature map of a pool's images: ``__init__`` stores keyword-only parameters only."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    cached: ClassVar[bool] = True  # False where recomputing is cheaper than reading from disk
+
+    @abstractmethod
+    def embed(
+        self, images: UInt8Array, *, rng: np.random.Generator, progress: Progress | None = None
+    ) -> npt.NDArray[np.float32]:
+        """Map uint8 images (n, h, w[, c]) to float32 features (n, d). Inputs are already validated."""
+
+    def params(self) -> dict[str, Any]:
+        return dict(vars(self))
+
+
+E = TypeVar("E", bound=type[Embedder])
+_REGISTRY: Registry[Embedder] = Registry("embedding", {"name": str, "summary": str})
+
+
+def register_embedder(cls: E) -> E:
+    """Class decorator: add an embedder under its ``name``; a duplicate or missing name is an error."""
+    _REGISTRY.register(cls)
+    return cls
+
+
+def embedders() -> dict[str, type[Embedder]]:
+    """Name -> embedder class, in registration order (cheapest first)."""
+    return _REGISTRY.classes()
+
+
+def get_embedder(name: str, **params: Any) -> Embedder:
+    """Instantiate a registered embedder; an unknown name lists the valid ones."""
+    return _REGISTRY.create(name, **params)
+
+
+def flat_unit(images: UInt8Array) -> npt.NDArray[np.float32]:
+    """uint8 images (n, ...) -> float32 (n, prod(...)) in [0, 1]."""
+    return images.reshape(len(images), -1).astype(np.float32) / np.float32(255)

@@ -1,0 +1,73 @@
+"""Embeddings: shapes, determinism, the on-disk cache, and that learned features carry class structure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import infopick
+from infopick.embed import cache_path, embed, embedders, get_embedder
+
+QUICK = {"autoencoder": {"steps": 60}, "contrastive": {"steps": 40, "batch_size": 64}}
+
+
+def knn_label_agreement(z: np.ndarray, y: np.ndarray) -> float:
+    """Fraction of points whose nearest other point has the same label (1-NN accuracy, leave-one-out)."""
+    from infopick.neighbors import knn_graph
+
+    return float(np.mean(y[knn_graph(z, 1).indices[:, 0]] == y))
+
+
+@pytest.mark.parametrize("name", list(embedders()))
+def test_every_embedding_gives_finite_float32_rows_deterministically(name: str, digits: infopick.Pool, home: Path) -> None:
+    a = embed(digits, name, seed=0, cache=False, **QUICK.get(name, {}))
+    b = embed(digits, name, seed=0, cache=False, **QUICK.get(name, {}))
+    assert a.dtype == np.float32 and a.ndim == 2 and len(a) == len(digits)
+    assert np.all(np.isfinite(a))
+    assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("name", ["pca", "umap", "autoencoder"])
+def test_features_keep_digits_apart(name: str, digits: infopick.Pool, home: Path) -> None:
+    z = embed(digits, name, seed=0, **QUICK.get(name, {}))
+    assert knn_label_agreement(z, digits.labels) > 0.85  # 10 classes: chance is 0.1
+
+
+def test_second_call_is_a_cache_hit(digits: infopick.Pool, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = embed(digits, "pca", dim=7)
+    assert cache_path(digits, get_embedder("pca", dim=7), 0).is_file()
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise AssertionError("recomputed although cached")
+
+    monkeypatch.setattr(type(get_embedder("pca")), "embed", boom)
+    assert np.array_equal(embed(digits, "pca", dim=7), first)
+
+
+def test_cache_key_holds_method_params_seed_and_pool(digits: infopick.Pool, home: Path) -> None:
+    pca = get_embedder("pca", dim=7)
+    paths = {cache_path(digits, pca, 0), cache_path(digits, pca, 1), cache_path(digits, get_embedder("pca", dim=8), 0)}
+    other = infopick.make_pool(digits.images[:-1], digits.labels[:-1])
+    paths.add(cache_path(other, pca, 0))
+    assert len(paths) == 4
+
+
+def test_a_damaged_cache_file_is_recomputed(digits: infopick.Pool, home: Path) -> None:
+    first = embed(digits, "pca", dim=6)
+    path = cache_path(digits, get_embedder("pca", dim=6), 0)
+    path.write_bytes(b"not an npy file")
+    assert np.array_equal(embed(digits, "pca", dim=6), first)
+
+
+def test_unknown_embedding_lists_the_valid_ones(digits: infopick.Pool) -> None:
+    with pytest.raises(infopick.UnknownNameError, match="valid: autoencoder, contrastive, pca, pixels, umap"):
+        embed(digits, "tsne")
+
+
+def test_select_reads_the_embedding_it_is_told(digits: infopick.Pool, home: Path) -> None:
+    sel = infopick.select(digits, 20, "kcenter", seed=0, embed="pca")
+    assert sel.meta["embed"] == "pca"
+    z = embed(digits, "pca")
+    assert np.array_equal(sel.indices, infopick.select(z, 20, "kcenter", seed=0).indices)
