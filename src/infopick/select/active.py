@@ -41,7 +41,7 @@ class _Uncertainty(Strategy):
         if labels is None:
             raise ValueError(f"{self.name} needs labels")  # select() guarantees them; a direct caller may not
         x = standard_rows(features)
-        per_round = max(1, -(-budget // max(1, self.rounds)))
+        per_round = self.per_round(budget)
         first = self._start(x, min(self.first_size(budget, per_round), budget), rng)
         picked = list(first)
         gains = [0.0] * len(picked)
@@ -50,6 +50,10 @@ class _Uncertainty(Strategy):
             picked.extend(int(i) for i in take)
             gains.extend(float(s) for s in score)
         return Selection(np.asarray(picked, dtype=np.int64), self.name, self.label_use, np.asarray(gains))
+
+    def per_round(self, budget: int) -> int:
+        """Picks per round: the start and ``rounds - 1`` uncertainty rounds share the budget."""
+        return max(1, -(-budget // max(1, self.rounds)))
 
     def first_size(self, budget: int, per_round: int) -> int:
         return per_round
@@ -132,16 +136,9 @@ class Hybrid(Margin):
     def first_size(self, budget: int, per_round: int) -> int:
         return max(1, budget // 2)
 
-    def select(
-        self, features: Features, budget: int, *, rng: np.random.Generator, labels: npt.NDArray[np.int64] | None = None
-    ) -> Selection:
-        # per_round is computed on the half left after the start
-        rounds = self.rounds
-        self.rounds = max(1, rounds * 2)
-        try:
-            return super().select(features, budget, rng=rng, labels=labels)
-        finally:
-            self.rounds = rounds
+    def per_round(self, budget: int) -> int:
+        """``rounds`` margin rounds share the half of the budget left after the probcover start."""
+        return max(1, -(-(budget - budget // 2) // max(1, self.rounds)))
 
     def _round(
         self, x: npt.NDArray[np.float32], picked: IntArray, y: npt.NDArray[np.int64], size: int, rng: np.random.Generator
