@@ -14,6 +14,7 @@ import numpy.typing as npt
 from infopick._util import seed_int
 from infopick.embed.base import Embedder, register_embedder
 from infopick.game.augment import AugmentConfig, augment
+from infopick.game.play import to_tensor
 from infopick.game.trainer import TrainConfig, Trainer
 from infopick.typing import Progress, UInt8Array
 
@@ -47,7 +48,7 @@ class Autoencoder(Embedder):
         import torch
         import torch.nn.functional as F
 
-        x = _to_tensor(images)
+        x = to_tensor(images)
         seed = seed_int(rng)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
@@ -89,7 +90,7 @@ class Contrastive(Embedder):
 
         from infopick.game.model import build_cnn
 
-        x = _to_tensor(images)
+        x = to_tensor(images)
         seed = seed_int(rng)
         views = AugmentConfig(rotate_deg=20, scale=0.2, shift_px=0.12 * x.shape[-1], elastic_px=1.5)
         tau = self.temperature
@@ -180,12 +181,6 @@ def _encode(encoder: nn.Module, x: torch.Tensor, progress: Progress | None) -> n
             if progress is not None:
                 progress("embed", min(i + _EVAL_BATCH, len(x)), len(x))
     return np.concatenate(out).astype(np.float32)
-
-
-def _to_tensor(images: UInt8Array) -> torch.Tensor:
-    from infopick.game.play import to_tensor
-
-    return to_tensor(images)
 
 
 def _jitter(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:

@@ -56,7 +56,7 @@ def select(
     used_embed, embed_seconds = None, 0.0
     if isinstance(data, Pool):
         labels = data.labels if labels is None else labels
-        _check_budget(budget, len(data))
+        _check_budget(budget, len(data))  # before the embedding: a bad budget must not cost minutes
         reads = strat.reads(int(budget), len(data))
         if reads is Input.FEATURES:
             from infopick.embed import DEFAULT_EMBED
@@ -74,8 +74,8 @@ def select(
         if embed is not None:
             raise InfopickError("embed= applies to a pool; these are features already")
         features = _check_features(data)
+        _check_budget(budget, features.shape[0])
     n = features.shape[0]
-    _check_budget(budget, n)
     y = None
     if strat.label_use is not LabelUse.NONE:
         if labels is None:

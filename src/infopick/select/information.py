@@ -270,7 +270,7 @@ def shape_coordinates(images: Features, axes: int, rng: np.random.Generator) -> 
         x = x[:, None, :]
     if x.ndim == 4:
         x = x.mean(axis=3)
-    g = unit_interval(x.reshape(len(x), -1)).reshape(x.shape) if x.dtype != np.uint8 else x.astype(np.float32) / 255
+    g = unit_interval(x.reshape(len(x), -1)).reshape(x.shape)
     n, h, w = g.shape
     ink = g.sum(axis=(1, 2))
     binary = g > 0.5
