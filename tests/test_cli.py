@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from infopick.cli import main
@@ -81,6 +82,10 @@ def test_play_json_and_out_dir(capsys: pytest.CaptureFixture[str], tmp_path: Pat
         (["play", "--data", "digits", "--selection", "/no/such.csv"], "no such file"),
         (["play", "--data", "digits", "--budget", "5", "--recipe", "slow"], "invalid choice"),
         (["frobnicate"], "invalid choice"),
+        (["measure", "--data", "digits", "--measure", "nope"], "valid: coding-rate"),
+        (["measure", "--data", "digits", "--selection", "/no/such.csv"], "no such file"),
+        (["measure", "--data", "digits", "--param", "epsilon=1"], "epsilon"),
+        (["measure", "--data", "digits", "--param", "eps"], "KEY=VALUE"),
     ],
 )
 def test_errors_are_one_line_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], match: str) -> None:
@@ -128,3 +133,30 @@ def test_embed_writes_an_npy_and_select_reads_the_same_features(capsys: pytest.C
 def test_embedding_errors_are_one_line(capsys: pytest.CaptureFixture[str], argv: list[str], message: str, home: Path) -> None:
     code, _, err = run(capsys, *argv)
     assert code == 2 and err.startswith("error: ") and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_measure_json_contract_and_out_dir(capsys: pytest.CaptureFixture[str], tmp_path: Path, home: Path) -> None:
+    code, out, _ = run(capsys, "measure", "--data", "digits", "--measure", "coverage", "--json")
+    assert code == 0
+    pool = json.loads(out)
+    assert pool["measure"] == "coverage" and pool["encoder"] and pool["bits_pool"] > 0
+    assert pool["bits_subset"] is None and pool["fraction"] is None
+    assert list(pool["k_for"]) == ["0.9", "0.99", "0.999"]
+    assert pool["k_for"]["0.9"] <= pool["k_for"]["0.99"] <= pool["k_for"]["0.999"]
+    sel = tmp_path / "s.csv"
+    run(capsys, "select", "--data", "digits", "--budget", "40", "--strategy", "random", "--out", str(sel))
+    code, out, err = run(capsys, "measure", "--data", "digits", "--measure", "coverage", "--selection", str(sel), "--json",
+                         "--out", str(tmp_path / "m"))
+    assert code == 0, err
+    sub = json.loads(out)
+    assert sub["bits_pool"] == pool["bits_pool"] and 0 < sub["fraction"] < 1 and sub["subset_size"] == 40
+    assert sub["bits_subset"] == pytest.approx(sub["fraction"] * sub["bits_pool"])
+    for name in ("measure.json", "image_bits.npy", "curve.png", "informative.png"):
+        assert (tmp_path / "m" / name).stat().st_size > 0
+    assert np.load(tmp_path / "m" / "image_bits.npy", allow_pickle=False).shape == (1437,)
+    code, out, _ = run(capsys, "measure", "--data", "digits", "--selection", str(sel), "--no-curve")
+    assert code == 0 and "holds M =" in out and "K holding" not in out
+    code, out, _ = run(capsys, "measure", "--data", "digits", "--selection", str(sel), "--no-curve", "--json", "--param", "dims=5")
+    assert code == 0 and json.loads(out)["params"]["dims"] == 5 and json.loads(out)["facts"]["dim"] == 5
+    code, out, _ = run(capsys, "measures")
+    assert code == 0 and "label-bits" in out

@@ -34,8 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
     from infopick.data import SOURCES
     from infopick.embed import DEFAULT_EMBED, embedders
     from infopick.game import RECIPES
+    from infopick.measure import DEFAULT_MEASURE, DEFAULT_MEASURE_EMBED
+    from infopick.measure import registry as measure_registry
     from infopick.select import DEFAULT_STRATEGY, registry
 
+    measures = ", ".join(measure_registry())
     specs = ", ".join(s.usage for s in SOURCES.values())
     strategies = ", ".join(registry())
     embeddings = ", ".join(embedders())
@@ -46,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("datasets", help="list the data specs")
     sub.add_parser("strategies", help="list the selection strategies")
     sub.add_parser("embeddings", help="list the embeddings")
+    sub.add_parser("measures", help="list the information measures")
 
     def data_arg(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--data", required=True, metavar="SPEC", help=f"data spec: {specs}")
@@ -75,6 +79,18 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--recipe", choices=list(RECIPES), default="standard", help="training recipe (default standard)")
     g.add_argument("--out", metavar="DIR", help="write run.json, selection.csv and gallery.png here")
     g.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    m = sub.add_parser("measure", help="bits held by the pool and by a selection; K for 90 / 99 / 99.9 %")
+    data_arg(m)
+    m.add_argument("--selection", metavar="FILE.csv", help="a selection file (from select) to measure against the pool")
+    m.add_argument("--measure", default=DEFAULT_MEASURE, metavar="NAME", help=f"measure (default {DEFAULT_MEASURE}): {measures}")
+    m.add_argument("--embed", metavar="NAME",
+                   help=f"embedding the measure reads (default {DEFAULT_MEASURE_EMBED}; compression reads pixels): {embeddings}")
+    m.add_argument("--seed", type=int, default=0, metavar="S", help="seed for the measure's own randomness (default 0)")
+    m.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                   help="a measure parameter, repeatable (e.g. eps=0.5 for coding-rate, delta=2.0 for coverage)")
+    m.add_argument("--no-curve", action="store_true", help="skip the greedy curve and K (only N, M and M/N)")
+    m.add_argument("--out", metavar="DIR", help="write measure.json, curve.png, informative.png and image_bits.npy here")
+    m.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     return p
 
 
@@ -82,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         commands = {"datasets": _datasets, "strategies": _strategies, "embeddings": _embeddings, "embed": _embed,
-                    "select": _select, "play": _play}
+                    "select": _select, "play": _play, "measures": _measures, "measure": _measure}
         return commands[args.command](args)
     except InfopickError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -136,6 +152,90 @@ def _embeddings(args: argparse.Namespace) -> int:
         t.add_row(name + (" (default)" if name == DEFAULT_EMBED else ""), escape(cls.summary))
     Console().print(t)
     return 0
+
+
+def _measures(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from infopick.measure import DEFAULT_MEASURE, registry
+
+    t = Table("name", "reads", "labels", "what it counts", title=f"information measures (default {DEFAULT_MEASURE})")
+    for name, cls in registry().items():
+        t.add_row(name, cls.input.value, cls.label_use.value, cls.summary)
+    Console().print(t)
+    return 0
+
+
+def _measure(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from infopick._util import atomic_write
+    from infopick.measure import get_measure, measure
+    from infopick.report.figures import save_curve, save_informative
+    from infopick.select.io import read_selection
+
+    get_measure(args.measure, **_params(args.param))  # an unknown name or parameter fails before the pool loads
+    if args.out:
+        Path(args.out).mkdir(parents=True, exist_ok=True)  # an unwritable --out fails now, not after the work
+    pool = _load(args.data)
+    sel = read_selection(pool, args.selection) if args.selection else None
+    with _status(f"measuring {args.measure}"):
+        m = measure(pool, args.measure, selection=sel, embed=args.embed, seed=args.seed, curve=not args.no_curve,
+                    **_params(args.param))
+    out = m.to_dict()
+    if args.out:
+        d = Path(args.out)
+        config = {k: v for k, v in vars(args).items() if k != "command"}
+        with atomic_write(d / "measure.json") as fh:
+            json.dump({"command": "measure", "config": config, "result": out, "environment": environment()}, fh, indent=1)
+        with atomic_write(d / "image_bits.npy", "wb") as fh:
+            np.save(fh, m.image_bits, allow_pickle=False)
+        written = ["measure.json", "image_bits.npy"]
+        if len(m.curve_k):
+            save_curve(m, d / "curve.png", title=f"{args.data}: {m.measure}, N = {m.bits_pool:.4g} bits")
+            written.append("curve.png")
+        given = "the selection" if sel is not None else "every other image"
+        save_informative(pool, m.image_bits, d / "informative.png",
+                         title=f"{args.data}, {m.measure}: bits of each image given {given} (most informative on top)")
+        print(f"wrote {d}/" + ", ".join(written + ["informative.png"]), file=sys.stderr)
+    if args.json:
+        keep = ("measure", "encoder", "bits_pool", "bits_subset", "fraction", "k_for", "subset_size", "n", "n_distinct", "params",
+                "facts", "seconds")
+        print(json.dumps({**{k: out[k] for k in keep}, "data": args.data}))
+    else:
+        _print_measure(args, m)
+    return 0
+
+
+def _params(pairs: list[str]) -> dict[str, Any]:
+    """KEY=VALUE strings -> keyword arguments; a VALUE that parses as JSON (2, 0.5, null, true) is taken as such."""
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InfopickError(f"--param wants KEY=VALUE, got {pair!r}")
+        try:
+            out[key] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key] = value
+    return out
+
+
+def _print_measure(args: argparse.Namespace, m: Any) -> None:
+    from rich.console import Console
+
+    c = Console()
+    c.print(f"[bold]{args.data}[/]: measure [bold]{m.measure}[/] ({m.encoder})")
+    c.print(f"  the pool holds N = [bold]{m.bits_pool:.6g} bits[/] ({m.n} images, {m.n_distinct} distinct)")
+    if m.fraction is not None:
+        c.print(f"  the selection ({m.subset_size} images) holds M = [bold]{m.bits_subset:.6g} bits[/] = "
+                f"[bold]{100 * m.fraction:.2f} %[/] of the pool")
+    if len(m.curve_k):
+        ks = " / ".join("not reached" if v is None else str(v) for v in m.k_for.values())
+        c.print(f"  K holding 90 / 99 / 99.9 % (greedy): [bold]{ks}[/] of {m.n_distinct}")
+    s = m.seconds
+    c.print(f"  seconds: fit {s['fit']:.1f}, subset {s['subset']:.1f}, curve {s['curve']:.1f}")
 
 
 def _embed(args: argparse.Namespace) -> int:

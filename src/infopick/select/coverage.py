@@ -219,8 +219,13 @@ def facility_value(sim: object, picks: IntArray) -> float:
     return float(sub.max(axis=0).toarray().sum())
 
 
-def lazy_greedy_facility(sim: object, budget: int, *, first: int | None = None) -> tuple[IntArray, npt.NDArray[np.float64]]:
-    """Greedy facility location with lazy (stale upper-bound) gain evaluations; ``first`` forces the first pick."""
+def lazy_greedy_facility(
+    sim: object, budget: int, *, first: int | None = None, stop_value: float | None = None
+) -> tuple[IntArray, npt.NDArray[np.float64]]:
+    """Greedy facility location with lazy (stale upper-bound) gain evaluations; ``first`` forces the first pick.
+
+    Stops after ``budget`` picks, or as soon as the objective reaches ``stop_value``.
+    """
     indptr, indices, data = sim.indptr, sim.indices, sim.data  # type: ignore[attr-defined]
     n = len(indptr) - 1
     best = np.zeros(n)  # current value of each served point: max sim to any pick
@@ -245,7 +250,8 @@ def lazy_greedy_facility(sim: object, budget: int, *, first: int | None = None) 
     heapq.heapify(heap)
     chosen = np.zeros(n, dtype=bool)
     chosen[order] = True
-    while len(order) < budget and heap:
+    total = float(sum(gains))
+    while len(order) < budget and heap and (stop_value is None or total < stop_value):
         neg, j = heapq.heappop(heap)
         if chosen[j]:
             continue
@@ -253,6 +259,7 @@ def lazy_greedy_facility(sim: object, budget: int, *, first: int | None = None) 
         if not heap or g >= -heap[0][0]:  # still at least every other stale bound: it is the best
             order.append(j)
             gains.append(g)
+            total += g
             chosen[j] = True
             take(j)
         else:

@@ -1,0 +1,140 @@
+"""``coverage``: the codebook view: bits to describe every image given its nearest picked image."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from infopick.measure.base import Curve, FloatArray, Fitted, Measure, batch_size, register, take_best
+from infopick.neighbors import knn_graph
+from infopick.select.base import LabelUse
+from infopick.select.coverage import purity_radius
+from infopick.typing import Features, IntArray
+
+_CHUNK = 8192  # pool rows per distance block: the block is (_CHUNK, batch), never (n, n)
+
+
+@register
+class Coverage(Measure):
+    """Bits of the pool explained by a codebook of picked images, at distortion ``delta``.
+
+    Each image i is coded as its nearest codeword (the pool mean, free, or a picked image, at
+    distance D_i) plus a Gaussian residual: by the rate-distortion function of a d-dim
+    Gaussian at squared error delta^2, that costs r_i = d log2(max(D_i, delta) / delta) bits,
+    0 within delta of a codeword. f(S) = sum_i r_i(no picks) - r_i(S): monotone submodular
+    (a facility location). ``delta=None`` is ProbCover's label-free radius (Yehuda et al.
+    2022): the largest radius whose balls are ``purity``-pure under a k-means partition.
+    Also reported per subset: the fraction of the pool within delta of a pick (ProbCover's
+    coverage) and the facility value 1 - mean D_i(S) / mean D_i(no picks).
+    """
+
+    name = "coverage"
+    label_use = LabelUse.NONE
+    summary = "codebook bits: each image given its nearest pick, zero within delta (ProbCover radius)"
+
+    def __init__(self, *, delta: float | None = None, k: int = 50, clusters: int = 10, purity: float = 0.95,
+                 growth: float = 0.02) -> None:
+        self.delta = delta
+        self.k = k
+        self.clusters = clusters
+        self.purity = purity
+        self.growth = growth
+
+    def fit(self, x: Features, *, labels: npt.NDArray[np.int64] | None, rng: np.random.Generator) -> Fitted:
+        x = np.ascontiguousarray(x, dtype=np.float32)
+        delta = self.delta
+        if delta is None:
+            rows = np.sort(rng.choice(len(x), min(len(x), 10_000), replace=False))
+            delta = purity_radius(x, rows, self.k, self.clusters, self.purity, rng) if len(x) > 2 else 0.0
+        # A pool whose images are all within one tiny radius still needs a positive resolution.
+        scale = float(np.linalg.norm(x - x.mean(0), axis=1).max()) if len(x) else 0.0
+        delta = max(float(delta), 1e-6 * max(scale, 1.0))
+        return _FittedCoverage(x, delta, self.k, self.growth)
+
+
+class _FittedCoverage(Fitted):
+    def __init__(self, x: npt.NDArray[np.float32], delta: float, k: int, growth: float) -> None:
+        self.x = x
+        self.n, self.d = x.shape
+        self.delta = delta
+        self.k = k
+        self.growth = growth
+        self.d0 = np.linalg.norm(x - x.mean(0), axis=1).astype(np.float64)
+        self.encoder = f"{self.d}-d embedding, nearest-codeword Gaussian code, delta={delta:.3g}"
+        self.facts = {"delta": delta, "dim": self.d}
+
+    def _r(self, dist: FloatArray) -> FloatArray:
+        return self.d * np.log2(np.maximum(dist, self.delta) / self.delta)
+
+    def _nearest(self, idx: IntArray) -> FloatArray:
+        """min(distance to the mean, distance to the nearest row of ``idx``) for every row."""
+        if len(idx) == 0:
+            return self.d0.copy()
+        import faiss
+
+        index = faiss.IndexFlatL2(self.d)
+        index.add(self.x[idx])
+        d2, _ = index.search(self.x, 1)
+        return np.minimum(self.d0, np.sqrt(np.maximum(d2[:, 0], 0)).astype(np.float64))
+
+    def bits(self, idx: IntArray) -> float:
+        return float(self._r(self.d0).sum() - self._r(self._nearest(idx)).sum())
+
+    def image_bits(self, idx: IntArray) -> FloatArray:
+        return self._r(self._nearest(idx))
+
+    def unique_bits(self) -> FloatArray:
+        g = knn_graph(self.x, 1)
+        return self._r(np.minimum(self.d0, g.distances[:, 0].astype(np.float64)))
+
+    def subset_facts(self, idx: IntArray) -> dict[str, float]:
+        near = self._nearest(idx)
+        return {"covered": float(np.mean(near <= self.delta)), "facility": float(1 - near.mean() / max(self.d0.mean(), 1e-300))}
+
+    def greedy(self, target_bits: float, rng: np.random.Generator) -> Curve:
+        """Batched greedy: gains from each candidate's ``k`` nearest neighbours (the images it would
+        serve), refreshed every ``growth`` * |S| picks; values exact, from distances to every image."""
+        graph = knn_graph(self.x, min(self.k, self.n - 1)) if self.n > 1 else None
+        if graph is not None:
+            nbr, valid = np.maximum(graph.indices, 0), graph.indices >= 0
+            r_edge = self._r(graph.distances.astype(np.float64))  # bits left to a neighbour served by the candidate
+        base = float(self._r(self.d0).sum())
+        near = self.d0.copy()
+        available = np.ones(self.n, dtype=bool)
+        order: list[int] = []
+        values: list[float] = []
+        total = 0.0
+        while total < target_bits and available.any():
+            r_now = self._r(near)
+            gains = r_now.copy()  # serving itself: all of its own bits
+            if graph is not None:
+                gains += np.where(valid, np.maximum(r_now[nbr] - r_edge, 0.0), 0.0).sum(axis=1)
+            batch = take_best(gains, available, batch_size(len(order), self.growth), rng)
+            near, residual = self._add(near, r_now, batch)
+            values.extend(base - residual)
+            order.extend(int(i) for i in batch)
+            available[batch] = False
+            total = values[-1]
+        return Curve(np.asarray(order, dtype=np.int64), np.arange(1, len(order) + 1), np.asarray(values))
+
+    def _add(self, near: FloatArray, r_near: FloatArray, batch: IntArray) -> tuple[FloatArray, FloatArray]:
+        """New nearest distances after adding ``batch``, and the total residual bits after each of its picks.
+
+        Only images still outside delta can gain, and of those only the ones a pick comes closer
+        to: the per-pick bookkeeping runs on those rows alone.
+        """
+        xb = self.x[batch].astype(np.float64)
+        sq_b = (xb * xb).sum(1)
+        change = np.zeros(len(batch))
+        out = near.copy()
+        active = np.flatnonzero(near > self.delta)
+        for s in range(0, len(active), _CHUNK):
+            rows = active[s : s + _CHUNK]
+            xc = self.x[rows].astype(np.float64)
+            dist = np.sqrt(np.maximum((xc * xc).sum(1)[:, None] + sq_b[None] - 2 * xc @ xb.T, 0))
+            closer = (dist < near[rows, None]).any(axis=1)
+            rows, dist = rows[closer], dist[closer]
+            run = np.minimum.accumulate(np.minimum(near[rows, None], dist), axis=1)
+            change += (self._r(run) - r_near[rows, None]).sum(axis=0)
+            out[rows] = run[:, -1]
+        return out, r_near.sum() + change

@@ -1,0 +1,160 @@
+"""Information measures: a contract over every registered measure, planted answers, pinned digits values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import infopick
+from infopick.errors import InfopickError, UnknownNameError
+from infopick.measure import fit_pool, get_measure, measure, registry
+from infopick.select.base import LabelUse
+
+MEASURES = list(registry())
+LABEL_FREE = [n for n, c in registry().items() if c.label_use is LabelUse.NONE]
+
+
+def blobs(n: int = 60, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Three well separated clusters in 4-d, labels = cluster."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 3
+    centres = np.array([[0, 0, 0, 0], [20, 0, 0, 0], [0, 20, 0, 0]], dtype=np.float64)
+    return centres[y] + rng.normal(scale=0.5, size=(n, 4)), y
+
+
+@pytest.mark.parametrize("name", MEASURES)
+def test_contract(name: str) -> None:
+    x, y = blobs()
+    sel = np.array([0, 1, 2, 10, 20])
+    m = measure(x, name, selection=sel, labels=y, seed=0)
+    assert m.measure == name and m.encoder
+    assert m.n == m.n_distinct == len(x)
+    assert m.bits_pool > 0 and m.bits_subset is not None and m.subset_size == len(sel)
+    assert m.fraction == pytest.approx(m.bits_subset / m.bits_pool)
+    assert m.fraction <= 1 + 1e-9
+    ks = [m.k_for[q] for q in ("0.9", "0.99", "0.999")]
+    assert None not in ks and ks[0] <= ks[1] <= ks[2] <= len(x)  # type: ignore[operator]
+    assert m.image_bits.shape == (len(x),) and np.all(np.isfinite(m.image_bits)) and np.all(m.image_bits >= -1e-9)
+    assert len(np.unique(m.order)) == len(m.order) and m.curve_bits[-1] >= 0.999 * m.bits_pool - 1e-9
+    again = measure(x, name, selection=sel, labels=y, seed=0)
+    assert again.bits_pool == m.bits_pool and again.bits_subset == m.bits_subset and np.array_equal(again.order, m.order)
+    assert set(m.to_dict()) >= {"measure", "encoder", "bits_pool", "bits_subset", "fraction", "k_for"}
+
+
+@pytest.mark.parametrize("name", LABEL_FREE)
+def test_label_free_curves_rise_and_the_pool_holds_everything(name: str) -> None:
+    x, _ = blobs()
+    m = measure(x, name, seed=1)
+    assert np.all(np.diff(m.curve_bits) >= -1e-9 * m.bits_pool)
+    assert measure(x, name, selection=np.arange(len(x))).fraction == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("name", MEASURES)
+def test_copies_are_one_image(name: str) -> None:
+    """A dataset is a set: a pool with repeated images holds what the pool without repeats holds."""
+    x, y = blobs(30)
+    doubled = np.concatenate([x, x[:10]])
+    a = measure(x, name, labels=y, curve=False)
+    b = measure(doubled, name, labels=np.concatenate([y, y[:10]]), selection=[0, 30], curve=False)
+    assert b.n == 40 and b.n_distinct == 30
+    assert b.bits_pool == pytest.approx(a.bits_pool)
+    assert b.subset_size == 1 and b.image_bits[30] == pytest.approx(b.image_bits[0])
+
+
+def test_planted_coding_rate_on_orthogonal_directions() -> None:
+    """Rows +-e_k (mean 0, unit length): f({e1}) = 1/2 log2(1 + a), f({e1, e2}) = log2(1 + a), f({e1, -e1}) = 1/2 log2(1 + 2a)."""
+    x = np.concatenate([np.eye(3), -np.eye(3)])
+    pm = fit_pool(x, "coding-rate", eps=1.0)
+    a = 3.0  # d / eps^2
+    f = pm.fitted.bits
+    assert f(np.array([0])) == pytest.approx(0.5 * np.log2(1 + a))
+    assert f(np.array([0, 1])) == pytest.approx(np.log2(1 + a))
+    assert f(np.array([0, 3])) == pytest.approx(0.5 * np.log2(1 + 2 * a))
+    assert pm.bits_pool == pytest.approx(1.5 * np.log2(1 + 2 * a))
+
+
+def test_planted_coverage_one_pick_per_cluster_holds_everything() -> None:
+    x, _ = blobs()
+    m = measure(x, "coverage", selection=[0, 1, 2], delta=3.0)
+    assert m.fraction == pytest.approx(1.0) and m.facts["covered"] == 1.0
+    assert m.k_for["0.999"] == 3  # greedy needs exactly one image per cluster
+    assert measure(x, "coverage", selection=[0, 3, 6], delta=3.0).fraction < 0.7  # three of one cluster
+
+
+def test_planted_compression_near_copy_is_cheap_noise_is_not() -> None:
+    rng = np.random.default_rng(0)
+    digit = np.zeros((20, 28, 28), dtype=np.uint8)
+    digit[:, 8:20, 12:16] = 200  # a bar, the same in every image but for one pixel each
+    digit[np.arange(20), rng.integers(0, 28, 20), rng.integers(0, 28, 20)] = 90
+    noise = rng.integers(0, 256, size=(5, 28, 28), dtype=np.uint8)
+    pm = fit_pool(np.concatenate([digit, noise]).reshape(25, -1), "compression", k=5)
+    given_first = pm.measure([0]).image_bits
+    assert given_first[1:20].max() < 0.5 * given_first[20:].min()
+
+
+def test_planted_label_bits_one_neighbour_per_cluster() -> None:
+    """With k=1 and one pick per cluster every label is coded at p = (1 + a) / (1 + C a)."""
+    x, y = blobs()
+    pm = fit_pool(x, "label-bits", labels=y, k=1, alpha=0.1)
+    m = pm.measure([0, 1, 2], curve=False)
+    per = -np.log2(1.1 / 1.3)
+    assert m.image_bits == pytest.approx(np.full(len(x), per))
+    assert m.bits_subset == pytest.approx(len(x) * (np.log2(3) - per))
+
+
+def test_unique_bits_zero_for_near_duplicates_high_for_outliers() -> None:
+    x, _ = blobs()
+    x = np.concatenate([x, x[:1] + 1e-3, [[60.0, 60.0, 60.0, 60.0]]])
+    m = measure(x, "coverage", delta=1.0, curve=False)
+    assert m.image_bits[0] == 0 and m.image_bits[-2] == 0
+    assert m.image_bits[-1] == m.image_bits.max()
+
+
+@pytest.fixture(scope="module")
+def digits_pca(digits: infopick.Pool, tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
+    import os
+
+    os.environ["INFOPICK_HOME"] = str(tmp_path_factory.mktemp("home"))
+    try:
+        return infopick.embed(digits, "pca")
+    finally:
+        del os.environ["INFOPICK_HOME"]
+
+
+# Pinned on digits (train split, 1437 images, PCA-50, seed 0), measured by this code; a change
+# in any of them means the measure changed and RESULTS.md must be rerun.
+PINNED = {
+    "coding-rate": (249.625, 581),
+    "coverage": (59337.1, 202),
+    "label-bits": (4494.3, 454),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_pinned_digits(name: str, digits: infopick.Pool, digits_pca: np.ndarray) -> None:
+    m = measure(digits_pca, name, labels=digits.labels, seed=0)
+    bits, k90 = PINNED[name]
+    assert m.bits_pool == pytest.approx(bits, rel=1e-4)
+    assert abs(m.k_for["0.9"] - k90) <= 0.02 * k90  # type: ignore[operator]
+
+
+def test_pinned_digits_compression(digits: infopick.Pool) -> None:
+    m = measure(digits, "compression", seed=0)
+    assert m.facts["bytes_stream"] < m.facts["bytes_alone"]  # the stream finds what images share
+    assert m.bits_pool == pytest.approx(8 * m.facts["bytes_alone"])
+
+
+def test_errors_name_the_problem(digits: infopick.Pool) -> None:
+    x, _ = blobs()
+    with pytest.raises(UnknownNameError, match="coding-rate"):
+        get_measure("nope")
+    with pytest.raises(InfopickError, match="labels"):
+        measure(x, "label-bits")
+    with pytest.raises(InfopickError, match="outside the pool"):
+        measure(x, "coverage", selection=[0, 999])
+    with pytest.raises(InfopickError, match="unique"):
+        measure(x, "coverage", selection=[1, 1])
+    with pytest.raises(InfopickError, match="NaN"):
+        measure(np.full((5, 2), np.nan), "coverage")
+    with pytest.raises(InfopickError, match="bogus"):
+        measure(x, "coverage", bogus=1)
