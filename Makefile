@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv clean
+.PHONY: demo test venv browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -19,7 +19,13 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/infopick play --data mnist --budget 1000 --seed 0
 
-test: $(STAMP)
+# The report's browser test needs Debian's chromium; installed once when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing chromium (Debian) for the report's browser test"; \
+	  apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends chromium >/dev/null; }; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 clean:

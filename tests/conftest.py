@@ -20,6 +20,10 @@ def digits() -> infopick.Pool:
 
 @pytest.fixture(scope="session")
 def tiny_recipe() -> Recipe:
+    return tiny()
+
+
+def tiny() -> Recipe:
     """A recipe of a few seconds on digits: enough to learn, small enough for the suite."""
     return Recipe(
         name="tiny", blocks=(1, 1), width=16, dropout=0.0, kernel=3, head_grid=1, hidden=0, batch_size=32,

@@ -9,6 +9,7 @@ import argparse
 import contextlib
 import json
 import platform
+import shlex
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -91,14 +92,32 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--no-curve", action="store_true", help="skip the greedy curve and K (only N, M and M/N)")
     m.add_argument("--out", metavar="DIR", help="write measure.json, curve.png, informative.png and image_bits.npy here")
     m.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    b = sub.add_parser("bench", help="a resumable grid of strategies x budgets x seeds: select, play, measure")
+    data_arg(b)
+    b.add_argument("--strategies", required=True, metavar="A,B,...", help=f"strategies (random is always run too): {strategies}")
+    b.add_argument("--budgets", default="100,1000", metavar="K1,K2,...", help="budgets (default 100,1000)")
+    b.add_argument("--seeds", type=int, default=3, metavar="N", help="seeds 0..N-1 per cell (default 3)")
+    b.add_argument("--out", required=True, metavar="DIR", help="results.jsonl, selections/, measures/ and bench.json go here")
+    b.add_argument("--embed", metavar="NAME", help=f"embedding the strategies read (default {DEFAULT_EMBED}): {embeddings}")
+    b.add_argument("--recipe", choices=list(RECIPES), default="fast", help="training recipe (default fast)")
+    b.add_argument("--measures", default="coding-rate,coverage", metavar="A,B|none",
+                   help=f"information measures of each selection (default coding-rate,coverage): {measures}")
+    b.add_argument("--workers", type=int, default=1, metavar="W", help="cells run at once, in separate processes (default 1)")
+    b.add_argument("--dry-run", action="store_true", help="print the estimate of time and memory, run nothing")
+
+    r = sub.add_parser("report", help="write one self-contained HTML report of a bench directory")
+    r.add_argument("dir", metavar="DIR", help="a directory written by infopick bench")
+    r.add_argument("--out", metavar="FILE.html", help="where to write it (default DIR/report.html)")
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # the exact command, for bench.json and the report
     try:
         commands = {"datasets": _datasets, "strategies": _strategies, "embeddings": _embeddings, "embed": _embed,
-                    "select": _select, "play": _play, "measures": _measures, "measure": _measure}
+                    "select": _select, "play": _play, "measures": _measures, "measure": _measure,
+                    "bench": _bench, "report": _report}
         return commands[args.command](args)
     except InfopickError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -205,6 +224,46 @@ def _measure(args: argparse.Namespace) -> int:
         print(json.dumps({**{k: out[k] for k in keep}, "data": args.data}))
     else:
         _print_measure(args, m)
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from infopick.bench import BenchConfig, cells, estimate, read_rows, run_grid, validate
+
+    try:
+        budgets = tuple(int(b) for b in args.budgets.split(","))
+    except ValueError:
+        raise InfopickError(f"--budgets wants integers like 100,1000, got {args.budgets!r}") from None
+    config = BenchConfig(
+        data=args.data, strategies=tuple(s for s in args.strategies.split(",") if s), budgets=budgets, seeds=args.seeds,
+        recipe=args.recipe, embed=args.embed, workers=args.workers,
+        measures=() if args.measures == "none" else tuple(m for m in args.measures.split(",") if m),
+    )
+    out = Path(args.out)
+    pool = _load(args.data)
+    validate(config, len(pool))
+    done = {(r["strategy"], r["budget"], r["seed"]) for r in read_rows(out / "results.jsonl")}
+    todo = [c for c in cells(config) if (c.strategy, c.budget, c.seed) not in done]
+    with _status("calibrating"):
+        est = estimate(pool, config, todo)
+    print(f"estimate: {est.cells} cells to run of {len(cells(config))}, about {est.seconds / 60:.0f} min "
+          f"({est.detail['train_s_per_cell']:.0f} s training + {est.detail['eval_s_per_cell']:.0f} s scoring per cell, "
+          f"{est.detail['once_s']:.0f} s once for embedding and measures, {config.workers} worker(s)); "
+          f"peak memory about {est.peak_mib / 1024:.1f} GiB", file=sys.stderr)
+    if args.dry_run:
+        return 0
+    rows = run_grid(pool, config, out, command="infopick " + shlex.join(args.argv), environment=environment(),
+                    report=lambda line: print(line, file=sys.stderr, flush=True))
+    print(f"{len(rows)} cells in {out}/results.jsonl; the report: infopick report {out}", file=sys.stderr)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from infopick.report.html import write_report
+
+    with _status("drawing the report"):
+        path = write_report(args.dir, args.out)
+    print(f"wrote {path} (figures also in {Path(args.dir) / 'report_files'})", file=sys.stderr)
     return 0
 
 

@@ -1,0 +1,271 @@
+"""One self-contained HTML report of a bench directory: figures embedded as PNG, no network."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import statistics
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from infopick._util import atomic_write
+from infopick.bench.grid import load_results
+from infopick.errors import InfopickError
+from infopick.report.figures import _pyplot
+
+
+def write_report(directory: str | Path, out: str | Path | None = None) -> Path:
+    """Write ``out`` (default ``DIR/report.html``) and its figures as PNG under ``DIR/report_files/``."""
+    from infopick.data import load
+
+    d = Path(directory)
+    cfg, rows = load_results(d)
+    if not rows:
+        raise InfopickError(f"{d} holds no finished cells yet")
+    pool = load(cfg["config"]["data"])
+    metric = "accuracy_test" if all(r["accuracy_test"] is not None for r in rows) else "accuracy_pool"
+    groups = _groups(rows)
+    figs: dict[str, bytes] = {"accuracy": _accuracy_figure(groups, metric)}
+    measures = _pool_measures(d)
+    for name, m in measures.items():
+        figs[f"curve-{name}"] = _curve_figure(name, m, groups)
+        bits = np.load(d / "measures" / f"{name}.image_bits.npy", allow_pickle=False)
+        figs[f"informative-{name}"] = _informative_figure(pool, bits, name)
+    for s in dict.fromkeys(r["strategy"] for r in rows):
+        figs[f"picks-{s}"] = _picks_figure(pool, d, [r for r in rows if r["strategy"] == s], s)
+    files = d / "report_files"
+    for name, png in figs.items():
+        with atomic_write(files / f"{name}.png", "wb") as fh:
+            fh.write(png)
+    page = _page(cfg, rows, groups, metric, measures, figs)
+    path = Path(out) if out else d / "report.html"
+    with atomic_write(path) as fh:
+        fh.write(page)
+    return path
+
+
+def _groups(rows: list[dict[str, Any]]) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    out: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for r in sorted(rows, key=lambda r: (r["budget"], r["strategy"] != "random", r["strategy"], r["seed"])):
+        out.setdefault((r["strategy"], r["budget"]), []).append(r)
+    return out
+
+
+def mean_ci(xs: list[float]) -> tuple[float, float]:
+    """Mean and the half-width of its 95 % t-interval (nan for one value)."""
+    from scipy.stats import t
+
+    m = statistics.mean(xs)
+    if len(xs) < 2:
+        return m, float("nan")
+    return m, float(t.ppf(0.975, len(xs) - 1) * statistics.stdev(xs) / len(xs) ** 0.5)
+
+
+def diff_ci(a: list[float], b: list[float]) -> tuple[float, float]:
+    """mean(a) - mean(b) and the half-width of its 95 % Welch interval (nan below two values each)."""
+    from scipy.stats import t
+
+    diff = statistics.mean(a) - statistics.mean(b)
+    if len(a) < 2 or len(b) < 2:
+        return diff, float("nan")
+    va, vb = statistics.variance(a) / len(a), statistics.variance(b) / len(b)
+    if va + vb == 0:
+        return diff, 0.0
+    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    return diff, float(t.ppf(0.975, df) * (va + vb) ** 0.5)
+
+
+def _png(fig: Any, plt: Any) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _accuracy_figure(groups: dict[tuple[str, int], list[dict[str, Any]]], metric: str) -> bytes:
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.5, 4.5))
+    strategies = list(dict.fromkeys(s for s, _ in groups))
+    means = []
+    for i, s in enumerate(strategies):
+        budgets = sorted(b for t, b in groups if t == s)
+        stats = [mean_ci([r[metric] for r in groups[(s, b)]]) for b in budgets]
+        mean = np.array([m for m, _ in stats])
+        half = np.nan_to_num(np.array([h for _, h in stats]))
+        means.extend(mean)
+        style = {"color": "black", "ls": "--", "lw": 2} if s == "random" else {"color": f"C{i % 10}"}
+        ax.plot(budgets, mean, marker="o", label=s + (" (reference)" if s == "random" else ""), **style)
+        ax.fill_between(budgets, np.clip(mean - half, 0, 100), np.clip(mean + half, 0, 100), alpha=0.15, color=style["color"])
+    # Frame the means: a band from two seeds can span 0..100 and would flatten every line.
+    spread = max(max(means) - min(means), 1.0)
+    ax.set_ylim(max(0.0, min(means) - 0.5 * spread), min(100.0, max(means) + 0.5 * spread))
+    ax.set_xscale("log")
+    ax.set_xlabel("budget K (images picked; log scale)")
+    ax.set_ylabel(f"{'test' if metric == 'accuracy_test' else 'pool'} accuracy (%)")
+    ax.set_title("Accuracy against budget: mean over seeds, 95 % confidence band", fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return _png(fig, plt)
+
+
+def _pool_measures(d: Path) -> dict[str, dict[str, Any]]:
+    out = {}
+    for p in sorted((d / "measures").glob("*.json")):
+        if (d / "measures" / f"{p.stem}.image_bits.npy").is_file():
+            out[p.stem] = json.loads(p.read_text())
+    return out
+
+
+def _curve_figure(name: str, m: dict[str, Any], groups: dict[tuple[str, int], list[dict[str, Any]]]) -> bytes:
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    n_bits = m["bits_pool"]
+    ks, bits = np.array(m["curve"]["k"]), np.array(m["curve"]["bits"])
+    ax.plot(ks, 100 * bits / n_bits if n_bits > 0 else 100 + 0 * bits, color="grey", label="greedy order (the measure's own best)")
+    strategies = list(dict.fromkeys(s for s, _ in groups))
+    for i, s in enumerate(strategies):
+        pts = [(b, statistics.mean(r["fraction"][name] for r in groups[(s, b)])) for t, b in groups if t == s
+               and all(name in r.get("fraction", {}) for r in groups[(s, b)])]
+        if pts:
+            style = {"color": "black", "marker": "s"} if s == "random" else {"color": f"C{i % 10}", "marker": "o"}
+            ax.plot([p[0] for p in pts], [100 * p[1] for p in pts], ls="none", label=s, **style)
+    for q in ("0.9", "0.99", "0.999"):
+        ax.axhline(100 * float(q), color="grey", lw=0.5, ls=":")
+    ax.set_xscale("log")
+    ax.set_xlabel("K (images; log scale)")
+    ax.set_ylabel("information held (% of the pool's bits)")
+    k = m["k_for"]
+    ax.set_title(f"{name}: N = {n_bits:.4g} bits; K for 90 / 99 / 99.9 % = {k['0.9']} / {k['0.99']} / {k['0.999']}", fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return _png(fig, plt)
+
+
+def _informative_figure(pool: Any, bits: np.ndarray, name: str, count: int = 12) -> bytes:
+    plt = _pyplot()
+    order = np.argsort(-bits, kind="stable")
+    fig, axes = plt.subplots(2, count, figsize=(count * 0.85, 2.5), squeeze=False)
+    for r, (label, idx) in enumerate((("most", order[:count]), ("least", order[::-1][:count]))):
+        for ax, i in zip(axes[r], idx, strict=False):
+            img = pool.images[i]
+            ax.imshow(img, cmap="gray" if img.ndim == 2 else None, vmin=0, vmax=255, interpolation="nearest")
+            ax.set_title(f"{bits[i]:.3g}", fontsize=7, pad=2)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[r][0].set_ylabel(label, fontsize=8)
+    fig.suptitle(f"{name}: bits of each image given all the others (most informative on top)", fontsize=9)
+    fig.tight_layout()
+    return _png(fig, plt)
+
+
+def _picks_figure(pool: Any, d: Path, rows: list[dict[str, Any]], strategy: str, count: int = 24) -> bytes:
+    """The first picks of the smallest budget's seed-0 cell, and the class histogram over all its cells."""
+    from infopick.select.io import read_selection
+
+    plt = _pyplot()
+    first = min(rows, key=lambda r: (r["budget"], r["seed"]))
+    idx = read_selection(pool, d / first["selection"]).indices[:count]
+    classes = list(pool.classes)
+    fig = plt.figure(figsize=(12, 2.6))
+    grid = fig.add_gridspec(2, count // 2 + 6)
+    for j, i in enumerate(idx):
+        ax = fig.add_subplot(grid[j // (count // 2), j % (count // 2)])
+        img = pool.images[i]
+        ax.imshow(img, cmap="gray" if img.ndim == 2 else None, vmin=0, vmax=255, interpolation="nearest")
+        ax.axis("off")
+    ax = fig.add_subplot(grid[:, count // 2 + 1 :])
+    budgets = sorted({r["budget"] for r in rows})
+    width = 0.8 / len(budgets)
+    for k, b in enumerate(budgets):
+        share = np.mean([[r["class_histogram"].get(c, 0) / b for c in classes] for r in rows if r["budget"] == b], axis=0)
+        ax.bar(np.arange(len(classes)) + k * width, 100 * share, width=width, label=f"K={b}")
+    ax.set_xticks(np.arange(len(classes)) + 0.4 - width / 2, classes, fontsize=7)
+    ax.set_ylabel("% of picks", fontsize=8)
+    ax.set_title("class histogram (mean over seeds)", fontsize=8)
+    ax.legend(fontsize=7)
+    fig.suptitle(f"{strategy}: first {len(idx)} picks (K={first['budget']}, seed {first['seed']})", fontsize=9, x=0.3)
+    return _png(fig, plt)
+
+
+def _img(figs: dict[str, bytes], name: str, alt: str) -> str:
+    return f'<img class="figure" alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(figs[name]).decode()}">'
+
+
+def _page(cfg: dict[str, Any], rows: list[dict[str, Any]], groups: dict[tuple[str, int], list[dict[str, Any]]], metric: str,
+          measures: dict[str, dict[str, Any]], figs: dict[str, bytes]) -> str:
+    c = cfg["config"]
+    which = "test" if metric == "accuracy_test" else "pool"
+    names = [m for m in c.get("measures", []) if m in measures]
+    head = ["strategy", "labels", "K", "seeds", f"{which} acc. % (mean ± sd)", "pool acc. %", f"vs random ({which}, 95 % CI)",
+            *[f"{m} M/N" for m in names], "select s"]
+    body = []
+    for (s, b), rs in groups.items():
+        acc = [r[metric] for r in rs]
+        ref = groups.get(("random", b))
+        if s != "random" and ref:
+            diff, half = diff_ci(acc, [r[metric] for r in ref])
+            vs = f"{diff:+.2f}" + ("" if np.isnan(half) else f" [{diff - half:+.2f}, {diff + half:+.2f}]")
+        else:
+            vs = "reference" if s == "random" else "n/a"
+        sd = f" ± {statistics.stdev(acc):.2f}" if len(acc) > 1 else ""
+        fr = [f"{statistics.mean(r['fraction'][m] for r in rs):.4f}" if all(m in r.get("fraction", {}) for r in rs) else "" for m in names]
+        cells = [s, rs[0]["label_use"], str(b), str(len(rs)), f"{statistics.mean(acc):.2f}{sd}",
+                 f"{statistics.mean(r['accuracy_pool'] for r in rs):.2f}", vs, *fr,
+                 f"{statistics.median(r['seconds']['select'] for r in rs):.1f}"]
+        body.append("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in cells) + "</tr>")
+    table = "<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>" + "".join(body) + "</table>"
+    curves = "".join(f"<h3>{html.escape(m)}</h3>{_img(figs, f'curve-{m}', f'information curve {m}')}" for m in measures)
+    informative = "".join(f"<h3>{html.escape(m)}</h3>{_img(figs, f'informative-{m}', f'informative images {m}')}" for m in measures)
+    picks = "".join(f"<h3>{html.escape(s)}</h3>{_img(figs, f'picks-{s}', f'picks of {s}')}" for s in dict.fromkeys(s for s, _ in groups))
+    env = html.escape(json.dumps(cfg.get("environment", {}), indent=1))
+    peak = max(r.get("peak_rss_mib", 0) for r in rows)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>infopick report: {html.escape(c['data'])}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }}
+table {{ border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }}
+th, td {{ border: 1px solid #ccc; padding: 3px 7px; text-align: right; }}
+th {{ background: #f3f3f3; }} td:first-child, th:first-child {{ text-align: left; }}
+img.figure {{ max-width: 100%; display: block; margin: 0.5em 0 1.5em; }}
+pre {{ background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.8em; }}
+</style></head>
+<body>
+<h1>Which images to train on: {html.escape(c['data'])}</h1>
+<p>{len(rows)} cells: strategies {html.escape(', '.join(dict.fromkeys(s for s, _ in groups)))}; budgets
+{html.escape(', '.join(str(b) for b in c['budgets']))}; {c['seeds']} seeds each (selection seed = training seed);
+recipe <code>{html.escape(c['recipe'])}</code>; embedding <code>{html.escape(str(c.get('embed') or 'default'))}</code>.
+Random is the reference: a strategy is worth its cost only where its interval against random lies above zero.
+Largest resident memory of a cell: {peak:.0f} MiB.</p>
+<h2>Accuracy against budget</h2>
+{_img(figs, 'accuracy', 'accuracy against budget')}
+<h2>Mean, spread and difference to random</h2>
+{table}
+<p>Intervals: 95 % Welch t-interval of the difference of means over seeds. M/N: share of the pool's
+bits (each measure at its defaults) that the picked images hold.</p>
+<h2>Information curves</h2>
+<p>Grey: the share of the pool's bits held by the first K images of the measure's own greedy order;
+markers: each strategy's picks at its budgets (mean over seeds).</p>
+{curves}
+<h2>Chosen images and class histograms</h2>
+{picks}
+<h2>Most and least informative images</h2>
+{informative}
+<h2>Environment and command</h2>
+<pre>{html.escape(cfg.get('command', ''))}</pre>
+<pre>{env}</pre>
+<script>
+// For the browser test: how many figures decoded (naturalWidth > 0), read from the DOM after load.
+window.addEventListener("load", () => {{
+  const imgs = Array.from(document.images);
+  document.body.dataset.figures = imgs.length;
+  document.body.dataset.rendered = imgs.filter(i => i.complete && i.naturalWidth > 0).length;
+}});
+</script>
+</body></html>
+"""

@@ -1,0 +1,160 @@
+"""infopick bench: every cell exactly once across kills and restarts, a lock, an estimate, and the report in a browser."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from infopick.bench import ResultStore, read_rows
+from infopick.cli import main
+from infopick.errors import InfopickError
+from infopick.game import recipes
+
+ROOT = Path(__file__).resolve().parents[2]
+GRID = ["--data", "digits", "--strategies", "kmeans,kcenter", "--budgets", "20,60", "--seeds", "2", "--measures", "coding-rate,coverage"]
+# The bench CLI in a child process, with the tiny recipe standing in for "fast" (the harness, not the recipe, is under test).
+CHILD = ("import sys; from tests.conftest import tiny; from infopick.game import recipes; "
+         "recipes.RECIPES['fast'] = tiny(); from infopick.cli import main; sys.exit(main(sys.argv[1:]))")
+
+
+def child(*argv: str, home: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "INFOPICK_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-c", CHILD, *argv], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def cell_keys(out: Path) -> list[tuple[str, int, int]]:
+    return [(r["strategy"], r["budget"], r["seed"]) for r in read_rows(out / "results.jsonl")]
+
+
+def test_killed_grid_resumes_with_every_cell_exactly_once(tmp_path: Path, home: Path) -> None:
+    out = tmp_path / "grid"
+    p = child("bench", *GRID, "--out", str(out), home=home)
+    deadline = time.time() + 240
+    while len(cell_keys(out)) < 2 and p.poll() is None and time.time() < deadline:
+        time.sleep(0.2)
+    assert p.poll() is None, p.communicate()
+    p.send_signal(signal.SIGKILL)  # mid-grid, maybe mid-cell
+    p.wait()
+    before = cell_keys(out)
+    assert 2 <= len(before) < 12
+    with (out / "results.jsonl").open("a") as fh:  # and a torn last line, as a crash inside a write would leave
+        fh.write('{"strategy": "kmeans", "budget": 2')
+    p = child("bench", *GRID, "--out", str(out), home=home)
+    _, err = p.communicate(timeout=600)
+    assert p.returncode == 0, err
+    after = cell_keys(out)
+    expected = {(s, b, seed) for s in ("random", "kmeans", "kcenter") for b in (20, 60) for seed in (0, 1)}
+    assert len(after) == len(set(after)) == 12 and set(after) == expected
+    assert after[: len(before)] == before  # finished cells were kept, not rerun
+    lines = (out / "results.jsonl").read_text().splitlines()
+    assert all(json.loads(line) for line in lines) and len(lines) == 12
+    row = read_rows(out / "results.jsonl")[0]
+    assert {"strategy", "budget", "seed", "accuracy_pool", "accuracy_test", "fraction", "seconds", "selection"} <= set(row)
+    assert set(row["fraction"]) == {"coding-rate", "coverage"} and (out / row["selection"]).is_file()
+    assert f"{len(before)} of 12 cells already done" in err
+
+
+def test_a_second_run_on_the_same_directory_is_refused(tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "grid"
+    with ResultStore(out):
+        with pytest.raises(InfopickError, match="in use"), ResultStore(out):
+            pass
+        p = child("bench", *GRID, "--out", str(out), home=home)
+        _, err = p.communicate(timeout=300)
+    assert p.returncode == 2 and err.strip().splitlines()[-1].startswith("error:") and "in use" in err
+    assert not (out / "results.jsonl").exists()
+
+
+def test_dry_run_estimates_and_runs_nothing(tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch, tiny_recipe: object) -> None:
+    monkeypatch.setitem(recipes.RECIPES, "fast", tiny_recipe)
+    assert main(["bench", *GRID, "--out", str(tmp_path / "g"), "--dry-run"]) == 0
+    err = capsys.readouterr().err
+    assert "estimate: 12 cells to run of 12" in err and "min" in err and "GiB" in err
+    assert not (tmp_path / "g" / "results.jsonl").exists()
+
+
+@pytest.mark.parametrize(("argv", "match"), [
+    (["--strategies", "nope"], "valid:"),
+    (["--strategies", "kmeans", "--budgets", "0,10"], "budgets must lie"),
+    (["--strategies", "kmeans", "--budgets", "ten"], "integers"),
+    (["--strategies", "kmeans", "--measures", "nope"], "unknown measure"),
+])
+def test_bench_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], match: str) -> None:
+    assert main(["bench", "--data", "digits", "--out", str(tmp_path / "g"), *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and err.count("\n") == 1 and match in err
+
+
+def test_other_settings_in_the_same_directory_are_refused(tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch, tiny_recipe: object) -> None:
+    monkeypatch.setitem(recipes.RECIPES, "fast", tiny_recipe)
+    out = tmp_path / "g"
+    assert main(["bench", "--data", "digits", "--strategies", "random", "--budgets", "20", "--seeds", "1", "--measures", "none",
+                 "--out", str(out)]) == 0
+    code = main(["bench", "--data", "digits", "--strategies", "random", "--budgets", "20", "--seeds", "1", "--measures", "none",
+                 "--embed", "pca", "--out", str(out)])
+    assert code == 2 and "use another --out" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small grid on digits and its HTML report (built once for the browser checks)."""
+    from tests.conftest import tiny
+
+    base = tmp_path_factory.mktemp("report")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("INFOPICK_HOME", str(base / "home"))
+    mp.setitem(recipes.RECIPES, "fast", tiny())
+    try:
+        assert main(["bench", *GRID, "--out", str(base / "grid")]) == 0
+        assert main(["report", str(base / "grid")]) == 0
+    finally:
+        mp.undo()
+    return base / "grid" / "report.html"
+
+
+def test_report_is_self_contained(report: Path) -> None:
+    page = report.read_text()
+    assert "http://" not in page and "https://" not in page and "<link" not in page  # no network
+    for heading in ("Accuracy against budget", "Mean, spread and difference to random", "Information curves",
+                    "Chosen images and class histograms", "Most and least informative images", "Environment and command"):
+        assert f"<h2>{heading}</h2>" in page
+    assert page.count("data:image/png;base64,") >= 1 + 2 * 2 + 3  # accuracy, 2 curves + 2 galleries, 3 strategies
+    assert "infopick bench --data digits --strategies kmeans,kcenter" in page  # the exact command
+
+
+def _chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("chromium")
+    assert exe, "chromium is missing: `make test` installs Debian's chromium (make browser)"
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0"]
+    return subprocess.run([exe, *flags, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_report_renders_in_a_real_browser(report: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    dom = _chromium("--virtual-time-budget=5000", "--dump-dom", report.as_uri(), profile=tmp_path / "p1")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    figures = int(dom.stdout.split('data-figures="')[1].split('"')[0])
+    rendered = int(dom.stdout.split('data-rendered="')[1].split('"')[0])
+    assert figures >= 8 and rendered == figures  # every embedded PNG decoded
+    assert "<h1>Which images to train on: digits</h1>" in dom.stdout
+    console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
+    assert not console, console
+    shot = tmp_path / "shot.png"
+    res = _chromium(f"--screenshot={shot}", "--window-size=1200,1600", report.as_uri(), profile=tmp_path / "p2")
+    assert res.returncode == 0 and shot.is_file(), res.stderr[-2000:]
+    pixels = np.asarray(Image.open(shot).convert("L"), dtype=np.float64)
+    assert pixels.std() > 20 and (pixels < 128).mean() > 0.01  # not blank: text and plots drawn
