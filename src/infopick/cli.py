@@ -406,12 +406,16 @@ def _jsonable(obj: Any) -> Any:
 
 
 def environment() -> dict[str, Any]:
+    import faiss
     import numpy
+    import scipy
+    import sklearn
     import torch
 
     return {
         "infopick": _version(), "python": platform.python_version(), "numpy": numpy.__version__,
-        "torch": torch.__version__, "torch_threads": torch.get_num_threads(), "machine": platform.machine(),
+        "torch": torch.__version__, "torch_threads": torch.get_num_threads(), "faiss": faiss.__version__,
+        "scipy": scipy.__version__, "scikit-learn": sklearn.__version__, "machine": platform.machine(),
         "platform": platform.platform(), "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
 

@@ -158,3 +158,15 @@ def test_report_renders_in_a_real_browser(report: Path, tmp_path: Path) -> None:
     assert res.returncode == 0 and shot.is_file(), res.stderr[-2000:]
     pixels = np.asarray(Image.open(shot).convert("L"), dtype=np.float64)
     assert pixels.std() > 20 and (pixels < 128).mean() > 0.01  # not blank: text and plots drawn
+
+
+def test_workers_run_every_cell_once(tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch, tiny_recipe: object) -> None:
+    monkeypatch.setitem(recipes.RECIPES, "fast", tiny_recipe)
+    out = tmp_path / "g"
+    argv = ["bench", "--data", "digits", "--strategies", "kmeans", "--budgets", "20", "--seeds", "2", "--measures", "coding-rate",
+            "--embed", "pca", "--workers", "2", "--out", str(out)]
+    assert main(argv) == 0, capsys.readouterr().err
+    rows = read_rows(out / "results.jsonl")
+    assert sorted((r["strategy"], r["seed"]) for r in rows) == [("kmeans", 0), ("kmeans", 1), ("random", 0), ("random", 1)]
+    assert all(r["threads"] == max(1, (os.cpu_count() or 1) // 2) for r in rows)

@@ -24,7 +24,7 @@ def test_digits_is_pinned(digits: infopick.Pool) -> None:
 
 
 def test_unknown_spec_lists_the_valid_ones() -> None:
-    with pytest.raises(UnknownNameError, match="valid: digits, folder:DIR, idx:DIR, mnist, npz:FILE"):
+    with pytest.raises(UnknownNameError, match="valid: digits, folder:DIR, idx:DIR, mnist, npy:FILE, npz:FILE"):
         infopick.load("cifar")
 
 
@@ -163,3 +163,40 @@ def test_folder_refuses_empty_class_and_mixed_sizes(tmp_path: Path) -> None:
     (tmp_path / "y2" / "b").rename(tmp_path / "y" / "b")
     with pytest.raises(DataError, match="differ in size"):
         infopick.load(f"folder:{tmp_path / 'y'}")
+
+
+# ---- npy (memory-mapped) -------------------------------------------------------------------------
+
+def test_npy_is_memory_mapped_with_labels_beside(tmp_path: Path) -> None:
+    x = np.random.default_rng(0).integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
+    np.save(tmp_path / "p.npy", x)
+    pool = infopick.load(f"npy:{tmp_path / 'p.npy'}")
+    assert _mapped(pool.images) and np.array_equal(pool.images, x) and pool.labels is None
+    np.save(tmp_path / "p.labels.npy", np.arange(7) % 3)
+    pool = infopick.load(f"npy:{tmp_path / 'p.npy'}")
+    assert _mapped(pool.images) and pool.labels.tolist() == [0, 1, 2, 0, 1, 2, 0]
+
+
+def _mapped(a: object) -> bool:
+    """True when the array's memory is a file mapping (a view of a np.memmap or an mmap), not a copy."""
+    import mmap
+
+    while a is not None:
+        if isinstance(a, (np.memmap, mmap.mmap)):
+            return True
+        a = getattr(a, "base", None)
+    return False
+
+
+@pytest.mark.parametrize(("array", "labels", "match"), [
+    (np.zeros((4, 3, 3), dtype=np.float32), None, "must be uint8"),
+    (np.array([object()] * 4, dtype=object), None, "refused"),
+    (np.zeros((4, 3, 3), dtype=np.uint8), np.arange(3), "3 labels for 4 images"),
+    (np.zeros((4, 3, 3), dtype=np.uint8), np.array([object()] * 4, dtype=object), "refused"),
+])
+def test_npy_malformed_refused(tmp_path: Path, array: np.ndarray, labels: np.ndarray | None, match: str) -> None:
+    np.save(tmp_path / "p.npy", array, allow_pickle=True)
+    if labels is not None:
+        np.save(tmp_path / "p.labels.npy", labels, allow_pickle=True)
+    with pytest.raises(DataError, match=match):
+        infopick.load(f"npy:{tmp_path / 'p.npy'}")

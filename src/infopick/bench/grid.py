@@ -125,10 +125,13 @@ def _pct(x: float | None) -> str:
 
 
 def _execute(pool: Any, config: BenchConfig, out: Path, todo: list[Cell]):  # type: ignore[no-untyped-def]
+    from infopick.game import get_recipe
+
+    recipe = get_recipe(config.recipe)  # resolved here: workers get the parent's recipe, not their own lookup
     if config.workers == 1 or len(todo) <= 1:
         state: dict[str, Any] = {}
         for cell in todo:
-            yield run_cell(pool, cell, config, out, state)
+            yield run_cell(pool, cell, config, out, state, recipe)
         return
     import concurrent.futures as cf
     import multiprocessing as mp
@@ -136,7 +139,7 @@ def _execute(pool: Any, config: BenchConfig, out: Path, todo: list[Cell]):  # ty
     threads = max(1, (os.cpu_count() or 1) // config.workers)
     with cf.ProcessPoolExecutor(config.workers, mp_context=mp.get_context("spawn"), initializer=_init_worker,
                                 initargs=(threads,)) as ex:
-        futures = [ex.submit(_worker_cell, config, str(out), cell) for cell in todo]
+        futures = [ex.submit(_worker_cell, config, str(out), cell, recipe) for cell in todo]
         for f in cf.as_completed(futures):
             yield f.result()
 
@@ -150,15 +153,15 @@ def _init_worker(threads: int) -> None:
     torch.set_num_threads(threads)
 
 
-def _worker_cell(config: BenchConfig, out: str, cell: Cell) -> dict[str, Any]:
+def _worker_cell(config: BenchConfig, out: str, cell: Cell, recipe: Any) -> dict[str, Any]:
     if "pool" not in _WORKER:
         from infopick.data import load
 
         _WORKER["pool"] = load(config.data)
-    return run_cell(_WORKER["pool"], cell, config, Path(out), _WORKER)
+    return run_cell(_WORKER["pool"], cell, config, Path(out), _WORKER, recipe)
 
 
-def run_cell(pool: Any, cell: Cell, config: BenchConfig, out: Path, state: dict[str, Any]) -> dict[str, Any]:
+def run_cell(pool: Any, cell: Cell, config: BenchConfig, out: Path, state: dict[str, Any], recipe: Any) -> dict[str, Any]:
     """Select, play and measure one cell; ``state`` keeps fitted measures between cells of one process."""
     import resource
 
@@ -173,7 +176,7 @@ def run_cell(pool: Any, cell: Cell, config: BenchConfig, out: Path, state: dict[
     sel = select(pool, cell.budget, cell.strategy, seed=cell.seed, embed=config.embed)
     path = out / "selections" / f"{cell.name}.csv"
     write_selection(pool, sel, path)
-    res = play(pool, sel, seed=cell.seed, recipe=config.recipe)
+    res = play(pool, sel, seed=cell.seed, recipe=recipe)
     t1 = time.perf_counter()
     fractions = {}
     for m in config.measures:

@@ -1,4 +1,4 @@
-"""Data sources, written as a spec: ``mnist``, ``digits``, ``idx:DIR``, ``npz:FILE``, ``folder:DIR``."""
+"""Data sources, written as a spec: ``mnist``, ``digits``, ``idx:DIR``, ``npz:FILE``, ``npy:FILE``, ``folder:DIR``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from infopick.data.digits import load_digits
 from infopick.data.folder import load_folder
 from infopick.data.idx import load_idx
 from infopick.data.mnist import load_mnist
+from infopick.data.npy import load_npy
 from infopick.data.npz import load_npz
 from infopick.data.pool import Pool, make_pool
 from infopick.errors import DataError, UnknownNameError
@@ -37,6 +38,7 @@ SOURCES: dict[str, Source] = {
         Source("digits", None, "scikit-learn's 8x8 digits, 1437 pool + 360 test (bundled)", load_digits),
         Source("idx", "DIR", "IDX files train-images/labels[-idx*-ubyte][.gz], t10k-* as test", load_idx),
         Source("npz", "FILE", ".npz with X [y X_test y_test], never unpickled", load_npz),
+        Source("npy", "FILE", "uint8 .npy (n, h, w[, c]) memory-mapped, labels in FILE.labels.npy if present", load_npy),
         Source("folder", "DIR", "one sub-folder of PNG/JPEG per class, optional test/ beside", load_folder),
     )
 }

@@ -1,0 +1,42 @@
+"""``npy:FILE``: a uint8 image array opened as a memory map (pools larger than memory), labels beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from infopick.data.pool import Pool, make_pool
+from infopick.errors import DataError
+
+
+def labels_path(file: Path) -> Path:
+    """``x.npy`` -> ``x.labels.npy``: where optional labels live."""
+    return file.with_name(file.name[: -len(".npy")] + ".labels.npy" if file.name.endswith(".npy") else file.name + ".labels.npy")
+
+
+def load_npy(file: str) -> Pool:
+    """Open ``file`` with ``mmap_mode="r"``: pages are read when a strategy touches them, never all at once.
+
+    The array must be uint8 of shape (n, h, w) or (n, h, w, c) (no conversion, which would need
+    the whole array in memory). ``FILE.labels.npy`` beside it, if present, holds n integer labels.
+    """
+    path = Path(file)
+    if not path.is_file():
+        raise DataError(f"npy:{file}: no such file")
+    try:
+        x = np.load(path, mmap_mode="r", allow_pickle=False)
+    except ValueError as exc:  # an object array, or a header numpy cannot read
+        raise DataError(f"npy:{file}: refused ({exc})") from None
+    except OSError as exc:
+        raise DataError(f"npy:{file}: not a readable .npy file ({exc})") from None
+    if x.dtype != np.uint8:
+        raise DataError(f"npy:{file}: images must be uint8 for memory mapping, got {x.dtype} (convert once with astype(np.uint8))")
+    y = None
+    lp = labels_path(path)
+    if lp.is_file():
+        try:
+            y = np.load(lp, allow_pickle=False)
+        except (ValueError, OSError) as exc:
+            raise DataError(f"npy:{lp}: refused ({exc})") from None
+    return make_pool(x, y, name=f"npy:{file}", id_prefix="")
