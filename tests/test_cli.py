@@ -160,3 +160,12 @@ def test_measure_json_contract_and_out_dir(capsys: pytest.CaptureFixture[str], t
     assert code == 0 and json.loads(out)["params"]["dims"] == 5 and json.loads(out)["facts"]["dim"] == 5
     code, out, _ = run(capsys, "measures")
     assert code == 0 and "label-bits" in out
+
+
+@pytest.mark.parametrize("command", [[], ["datasets"], ["strategies"], ["embeddings"], ["measures"], ["embed"], ["select"],
+                                     ["play"], ["measure"], ["bench"], ["report"]])
+def test_every_help_page_prints(capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    """argparse formats help with %: one bare % in a help string crashed `infopick --help`."""
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--help"])
+    assert exit_.value.code == 0 and "usage: infopick" in capsys.readouterr().out

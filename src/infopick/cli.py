@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--recipe", choices=list(RECIPES), default="standard", help="training recipe (default standard)")
     g.add_argument("--out", metavar="DIR", help="write run.json, selection.csv and gallery.png here")
     g.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    m = sub.add_parser("measure", help="bits held by the pool and by a selection; K for 90 / 99 / 99.9 %")
+    m = sub.add_parser("measure", help="bits held by the pool and by a selection; K for 90 / 99 / 99.9 %%")
     data_arg(m)
     m.add_argument("--selection", metavar="FILE.csv", help="a selection file (from select) to measure against the pool")
     m.add_argument("--measure", default=DEFAULT_MEASURE, metavar="NAME", help=f"measure (default {DEFAULT_MEASURE}): {measures}")
