@@ -71,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("select", help="pick K images and write them as CSV (index,id,label)")
     data_arg(s)
     strategy_args(s, required=True)
+    s.add_argument("--engine", choices=["local", "ray"], default="local",
+                   help="ray: partition-and-merge (GreeDi) shards as Ray tasks (facility, kcenter); default local")
+    s.add_argument("--shards", type=int, metavar="M", help="partition-and-merge over M shards (default 4 with --engine ray)")
+    s.add_argument("--address", metavar="ADDR", help="a running Ray cluster's address (default: start a local Ray)")
     s.add_argument("--out", required=True, metavar="FILE.csv", help="where to write the selection")
 
     g = sub.add_parser("play", help="train the game's CNN on K picked images; score on pool and test")
@@ -103,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--measures", default="coding-rate,coverage", metavar="A,B|none",
                    help=f"information measures of each selection (default coding-rate,coverage): {measures}")
     b.add_argument("--workers", type=int, default=1, metavar="W", help="cells run at once, in separate processes (default 1)")
+    b.add_argument("--engine", choices=["local", "ray"], default="local",
+                   help="local processes, or Ray tasks (pip install 'infopick[ray]'); default local")
+    b.add_argument("--address", metavar="ADDR", help="a running Ray cluster's address (default: start a local Ray)")
     b.add_argument("--dry-run", action="store_true", help="print the estimate of time and memory, run nothing")
 
     r = sub.add_parser("report", help="write one self-contained HTML report of a bench directory")
@@ -236,7 +243,7 @@ def _bench(args: argparse.Namespace) -> int:
         raise InfopickError(f"--budgets wants integers like 100,1000, got {args.budgets!r}") from None
     config = BenchConfig(
         data=args.data, strategies=tuple(s for s in args.strategies.split(",") if s), budgets=budgets, seeds=args.seeds,
-        recipe=args.recipe, embed=args.embed, workers=args.workers,
+        recipe=args.recipe, embed=args.embed, workers=args.workers, engine=args.engine, address=args.address,
         measures=() if args.measures == "none" else tuple(m for m in args.measures.split(",") if m),
     )
     out = Path(args.out)
@@ -328,7 +335,8 @@ def _select(args: argparse.Namespace) -> int:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)  # an unwritable --out fails now, not after the work
     pool = _load(args.data)
     with _progress() as progress:
-        sel = select(pool, args.budget, args.strategy or DEFAULT_STRATEGY, seed=args.seed, embed=args.embed, progress=progress)
+        sel = select(pool, args.budget, args.strategy or DEFAULT_STRATEGY, seed=args.seed, embed=args.embed, progress=progress,
+                     engine=args.engine, shards=args.shards, address=args.address)
     write_selection(pool, sel, args.out)
     print(f"wrote {len(sel)} picks by {sel.strategy} (seed {args.seed}) to {args.out}", file=sys.stderr)
     return 0

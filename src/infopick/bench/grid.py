@@ -37,6 +37,8 @@ class BenchConfig:
     embed: str | None = None
     measures: tuple[str, ...] = ("coding-rate", "coverage")
     workers: int = 1
+    engine: str = "local"  # "ray": cells as Ray tasks (a local Ray, or the cluster at `address`)
+    address: str | None = None
 
     def comparable(self) -> dict[str, Any]:
         """The settings every cell of a directory must share (strategies, budgets and seeds may grow)."""
@@ -128,6 +130,9 @@ def _execute(pool: Any, config: BenchConfig, out: Path, todo: list[Cell]):  # ty
     from infopick.game import get_recipe
 
     recipe = get_recipe(config.recipe)  # resolved here: workers get the parent's recipe, not their own lookup
+    if config.engine == "ray":
+        yield from _execute_ray(config, out, todo, recipe)
+        return
     if config.workers == 1 or len(todo) <= 1:
         state: dict[str, Any] = {}
         for cell in todo:
@@ -142,6 +147,26 @@ def _execute(pool: Any, config: BenchConfig, out: Path, todo: list[Cell]):  # ty
         futures = [ex.submit(_worker_cell, config, str(out), cell, recipe) for cell in todo]
         for f in cf.as_completed(futures):
             yield f.result()
+
+
+def _execute_ray(config: BenchConfig, out: Path, todo: list[Cell], recipe: Any):  # type: ignore[no-untyped-def]
+    """Each cell a Ray task, at this process's torch thread count (so results equal the local engine's)."""
+    import torch
+
+    from infopick.distributed import RayEngine
+
+    ray = RayEngine(config.address).ray
+    task = ray.remote(_ray_cell)
+    threads = torch.get_num_threads()
+    pending = [task.remote(config, str(out), cell, recipe, threads) for cell in todo]
+    while pending:
+        done, pending = ray.wait(pending, num_returns=1)
+        yield ray.get(done[0])
+
+
+def _ray_cell(config: BenchConfig, out: str, cell: Cell, recipe: Any, threads: int) -> dict[str, Any]:
+    _init_worker(threads)
+    return _worker_cell(config, out, cell, recipe)
 
 
 _WORKER: dict[str, Any] = {}
@@ -264,10 +289,11 @@ def estimate(pool: Any, config: BenchConfig, todo: list[Cell], calibrate_steps: 
     once += _EMBED_SECONDS.get(config.embed or DEFAULT_EMBED, 60.0) * scale  # 0 in truth when already cached
     seconds = sum(per_cell) / config.workers + once
     image_mib = pool.images.nbytes / 2**20 * (1 + (pool.test is not None))
-    # Python + torch + faiss (measured ~450 MiB resident after import), the pool as uint8 and one
-    # float32 copy in evaluation chunks, a 300-NN graph with its sparse similarity (~40 bytes per edge),
-    # the network and optimiser: per worker.
+    # Python, torch, faiss, umap/numba and the fitted measures (~1000 MiB: the MNIST grid of
+    # RESULTS.md peaked at 2057 MiB where the first version of this sum said 1.4 GiB), the pool as
+    # uint8 and one float32 copy in evaluation chunks, a 300-NN graph with its sparse similarity
+    # (~40 bytes per edge), the network and optimiser: per worker.
     graph_mib = n * 300 * 40 / 2**20
-    per_worker = 450 + image_mib * 2 + graph_mib + 150
+    per_worker = 1000 + image_mib * 2 + graph_mib + 150
     return Estimate(len(todo), seconds, per_worker * config.workers,
                     {"train_s_per_cell": train, "eval_s_per_cell": evaluate, "once_s": once, "calibration_s": sum(sum(x.seconds.values()) for x in runs)})

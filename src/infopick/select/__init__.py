@@ -38,6 +38,9 @@ def select(
     embed: str | None = None,
     embed_seed: int = 0,
     progress: Progress | None = None,
+    engine: str = "local",
+    shards: int | None = None,
+    address: str | None = None,
     **params: Any,
 ) -> Selection:
     """Pick ``budget`` examples of a pool (or of a feature matrix of shape (n, d)).
@@ -47,6 +50,11 @@ def select(
     the images themselves, or nothing. A feature matrix is handed over as it is.
     Labels come from the pool (or ``labels``) and reach the strategy only if it declares
     that it reads them. Returns a :class:`Selection` of unique indices in pick order.
+
+    ``shards`` (or ``engine="ray"``, default 4 shards) picks by partition-and-merge (GreeDi,
+    ``infopick.distributed``) for ``facility``, ``probcover`` and ``kcenter``: greedy on each
+    shard as one task, then greedy on the union. ``engine="ray"`` runs the shard tasks on Ray
+    (a local Ray, or the cluster at ``address``).
 
     >>> import numpy as np
     >>> select(np.zeros((10, 2)), 3, "random", seed=0).indices.shape
@@ -86,7 +94,18 @@ def select(
         y = y.astype(np.int64)
     rng = resolve_rng(seed)
     t0 = time.perf_counter()
-    sel = strat.select(features, int(budget), rng=rng, labels=y)
+    if shards is not None or engine != "local":
+        from infopick.distributed import get_engine, greedi
+
+        if strat.input is not Input.FEATURES:
+            raise InfopickError(f"partition-and-merge needs a strategy that reads an embedding; {strat.name!r} does not")
+        if shards is not None and (isinstance(shards, bool) or not isinstance(shards, (int, np.integer)) or shards < 1):
+            raise InfopickError(f"shards must be a positive integer, got {shards!r}")
+        idx, facts = greedi(np.asarray(features), int(budget), strat.name, shards=4 if shards is None else int(shards),
+                            engine=get_engine(engine, address), rng=rng, params=strat.params())
+        sel = Selection(idx, strat.name, strat.label_use, None, facts)
+    else:
+        sel = strat.select(features, int(budget), rng=rng, labels=y)
     seconds = time.perf_counter() - t0
     _check_selection(sel.indices, int(budget), n, strat.name)
     meta = {"params": strat.params(), "seed": seed if not isinstance(seed, np.random.Generator) else "generator",

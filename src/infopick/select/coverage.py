@@ -227,8 +227,8 @@ def lazy_greedy_facility(
     Stops after ``budget`` picks, or as soon as the objective reaches ``stop_value``.
     """
     indptr, indices, data = sim.indptr, sim.indices, sim.data  # type: ignore[attr-defined]
-    n = len(indptr) - 1
-    best = np.zeros(n)  # current value of each served point: max sim to any pick
+    n = len(indptr) - 1  # candidates (rows); they may serve a larger set (columns)
+    best = np.zeros(sim.shape[1])  # type: ignore[attr-defined]  # current value of each served point: max sim to any pick
 
     def gain(j: int) -> float:
         cols = indices[indptr[j] : indptr[j + 1]]
