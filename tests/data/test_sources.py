@@ -200,3 +200,11 @@ def test_npy_malformed_refused(tmp_path: Path, array: np.ndarray, labels: np.nda
         np.save(tmp_path / "p.labels.npy", labels, allow_pickle=True)
     with pytest.raises(DataError, match=match):
         infopick.load(f"npy:{tmp_path / 'p.npy'}")
+
+
+def test_plain_idx_files_are_memory_mapped(tmp_path: Path) -> None:
+    x = np.random.default_rng(0).integers(0, 256, size=(6, 4, 4), dtype=np.uint8)
+    (tmp_path / "train-images-idx3-ubyte").write_bytes(struct.pack(">BBBBIII", 0, 0, 8, 3, 6, 4, 4) + x.tobytes())
+    (tmp_path / "train-labels-idx1-ubyte").write_bytes(struct.pack(">BBBBI", 0, 0, 8, 1, 6) + bytes([0, 1, 2, 0, 1, 2]))
+    pool = infopick.load(f"idx:{tmp_path}")
+    assert _mapped(pool.images) and np.array_equal(pool.images, x) and pool.labels.tolist() == [0, 1, 2, 0, 1, 2]

@@ -71,3 +71,16 @@ def test_select_reads_the_embedding_it_is_told(digits: infopick.Pool, home: Path
     assert sel.meta["embed"] == "pca"
     z = embed(digits, "pca")
     assert np.array_equal(sel.indices, infopick.select(z, 20, "kcenter", seed=0).indices)
+
+
+def test_large_pools_are_embedded_in_chunks_into_a_memory_mapped_cache(home: Path) -> None:
+    from infopick.embed.linear import PCA
+
+    x = np.random.default_rng(0).integers(0, 256, size=(3000, 8, 8), dtype=np.uint8)
+    pool = infopick.make_pool(x)
+    emb = PCA(dim=5)
+    emb.out_of_core_above = 1000  # as if 3000 images were more than memory allows
+    z = infopick.embed(pool, emb, seed=0)
+    assert isinstance(z, np.memmap) and z.shape == (3000, 5) and z.dtype == np.float32
+    assert np.array_equal(z, infopick.embed(pool, emb, seed=0, cache=False))  # same numbers without the file
+    assert not list((home / "embed").glob("*.tmp"))

@@ -54,6 +54,10 @@ def _read(fh: BinaryIO, path: Path, expect_ndim: int) -> np.ndarray:
         left = path.stat().st_size - 4 - 4 * ndim
         if left < size:
             raise DataError(f"{path}: truncated IDX file: header declares {size} bytes of data, file holds {left}")
+        if left > size:
+            raise DataError(f"{path}: IDX file is longer than its header declares")
+        # A plain file is memory-mapped: pages are read as they are touched, never all at once.
+        return np.memmap(path, dtype=np.uint8, mode="r", offset=4 + 4 * ndim, shape=tuple(dims))
     data = fh.read(size)
     if len(data) < size:
         raise DataError(f"{path}: truncated IDX file: header declares {size} bytes of data, file holds {len(data)}")

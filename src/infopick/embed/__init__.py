@@ -48,6 +48,8 @@ def embed(
         z = _read(path, len(pool))
         if z is not None:
             return z
+    if path is not None and len(pool) > emb.out_of_core_above:
+        return _embed_to_file(pool, emb, path, int(seed), progress)
     z = emb.embed(pool.images, rng=resolve_rng(int(seed)), progress=progress)
     if z.shape[0] != len(pool) or z.ndim != 2 or not np.all(np.isfinite(z)):
         raise AssertionError(f"embedding {emb.name!r} returned {z.shape} with non-finite values or wrong rows")
@@ -56,6 +58,27 @@ def embed(
         with atomic_write(path, "wb") as fh:
             np.save(fh, z, allow_pickle=False)
     return z
+
+
+def _embed_to_file(pool: Pool, emb: Any, path: Path, seed: int, progress: Progress | None) -> npt.NDArray[np.float32]:
+    """Large pools: write the embedding chunk by chunk into a memory-mapped .npy, then rename it into place."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32, shape=(len(pool), emb.out_dim(pool.images)))
+        emb.embed_into(pool.images, out, rng=resolve_rng(seed), progress=progress)
+        out.flush()
+        del out
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return np.load(path, mmap_mode="r", allow_pickle=False)
 
 
 def cache_dir() -> Path:
@@ -77,7 +100,7 @@ def cache_path(pool: Pool, emb: Embedder, seed: int) -> Path:
 def _read(path: Path, n: int) -> npt.NDArray[np.float32] | None:
     """The cached array, or None when the file is damaged or of another shape (then it is recomputed)."""
     try:
-        z = np.load(path, allow_pickle=False)
+        z = np.load(path, allow_pickle=False, mmap_mode="r")  # a large embedding stays on disk until touched
     except (OSError, ValueError):
         return None
     if z.dtype != np.float32 or z.ndim != 2 or z.shape[0] != n or not np.all(np.isfinite(z)):

@@ -18,6 +18,9 @@ class Embedder(ABC):
     name: ClassVar[str]
     summary: ClassVar[str]
     cached: ClassVar[bool] = True  # False where recomputing is cheaper than reading from disk
+    # Pools larger than this are embedded chunk by chunk into a memory-mapped cache file, through
+    # ``out_dim(images)`` and ``embed_into(images, out, rng=, progress=)``, which such embedders define.
+    out_of_core_above: ClassVar[float] = float("inf")
 
     @abstractmethod
     def embed(
