@@ -72,3 +72,15 @@ def test_radius_graph_of_query_rows_holds_each_querys_own_ball() -> None:
     d = np.linalg.norm(x[rows][:, None] - x[None], axis=2)
     for r in range(len(rows)):
         assert set(idx[indptr[r] : indptr[r + 1]].tolist()) == set(np.flatnonzero(d[r] < 0.8).tolist())
+
+
+def test_the_index_kind_can_be_forced(monkeypatch: pytest.MonkeyPatch) -> None:
+    from infopick import neighbors
+
+    monkeypatch.setenv("INFOPICK_KNN", "ivf")
+    assert neighbors._exact(100) is False
+    monkeypatch.setenv("INFOPICK_KNN", "exact")
+    assert neighbors._exact(10**7) is True
+    monkeypatch.setenv("INFOPICK_KNN", "hnsw")
+    with pytest.raises(infopick.InfopickError, match="auto, exact or ivf"):
+        neighbors._exact(10)

