@@ -101,13 +101,13 @@ def one(n: int, strategy: str, engine: str, shards: int | None, objective_of_sha
 
 def table() -> None:
     rows = [json.loads(line) for line in RESULTS.read_text().splitlines()] if RESULTS.is_file() else []
-    print("| n | K | strategy | engine | embed s | select s | total s | peak GiB | objective |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| n | K | strategy | engine | embed s | select s | total s | peak GiB | objective | commit |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         eng = r["engine"] + (f" ({r['shards']} shards)" if r["shards"] else "")
         obj = "" if r["objective"] is None else f"{r['objective']:.6g}"
         print(f"| {r['n']} | {r['budget']} | {r['strategy']} | {eng} | {r['seconds_embed']:.1f} | {r['seconds_select']:.1f} | "
-              f"{r['seconds_total']:.1f} | {r['peak_rss_gib']:.2f} | {obj} |")
+              f"{r['seconds_total']:.1f} | {r['peak_rss_gib']:.2f} | {obj} | {r.get('commit', 'before 2901dbd')} |")
 
 
 def main() -> None:
@@ -136,6 +136,7 @@ def main() -> None:
                 print(f"n={n} {strategy}: failed\n{out.stderr[-3000:]}", file=sys.stderr)
                 continue
             row = json.loads(out.stdout.strip().splitlines()[-1])
+            row["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
             RESULTS.parent.mkdir(parents=True, exist_ok=True)
             with RESULTS.open("a") as fh:
                 fh.write(json.dumps(row) + "\n")
