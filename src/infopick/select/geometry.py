@@ -46,7 +46,9 @@ def farthest_first(x: npt.NDArray[np.float32], budget: int, start: IntArray) -> 
         gains.append(float(np.sqrt(max(d2[i], 0.0))))
         picked.append(i)
         np.minimum(d2, sq - 2 * (x @ x[i]) + sq[i], out=d2)
-        d2[picked] = -1.0  # rounding can leave a picked point at a tiny positive distance
+        # Rounding can leave the new pick at a tiny positive distance; earlier picks stay at -1 (a
+        # minimum never rises). Marking only the new one keeps each step O(n), not O(n + picks).
+        d2[i] = -1.0
     return np.asarray(picked, dtype=np.int64), np.asarray(gains)
 
 
