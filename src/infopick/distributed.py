@@ -89,8 +89,9 @@ def greedi(
     parts = np.array_split(rng.permutation(n), shards)
     seeds = rng.integers(0, 2**63 - 1, size=shards + 1)
     ref = engine.put(features)
-    # Each shard offers `oversample` times the budget: the merge then has real choices (GreeDi's kappa > k).
-    offer = oversample * budget
+    # For facility each shard offers `oversample` times the budget, so the merge has real choices
+    # (GreeDi's kappa > k); for kcenter that would multiply the shards' work (O(n K) each) for little.
+    offer = (oversample if strategy == "facility" else 1) * budget
     picked = engine.map(_shard_select, [(ref, part, offer, strategy, params or {}, int(s)) for part, s in zip(parts, seeds, strict=False)])
     union = np.unique(np.concatenate(picked))
     if strategy == "facility":
