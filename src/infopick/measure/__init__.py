@@ -140,7 +140,11 @@ class PoolMeasure:
 
     def fraction(self, selection: Selection | npt.ArrayLike) -> float:
         """M / N for one subset, without the curve or the per-image bits."""
-        return self.fitted.bits(self.subset(selection)) / self.bits_pool if self.bits_pool > 0 else 1.0
+        return self._share(self.fitted.bits(self.subset(selection)))
+
+    def _share(self, bits: float) -> float:
+        """bits / N; a pool holding no bits is held whole by any subset."""
+        return bits / self.bits_pool if self.bits_pool > 0 else 1.0
 
     def measure(self, selection: Selection | npt.ArrayLike | None = None, *, curve: bool = True) -> Measurement:
         fitted, inverse = self.fitted, self.inverse
@@ -151,7 +155,7 @@ class PoolMeasure:
         if selection is not None:
             picked = self.subset(selection)
             bits_subset = fitted.bits(picked)
-            fraction = bits_subset / self.bits_pool if self.bits_pool > 0 else 1.0
+            fraction = self._share(bits_subset)
             facts.update(fitted.subset_facts(picked))
             per_image = fitted.image_bits(picked)[inverse]
         elif len(self.first) == 1:

@@ -49,6 +49,11 @@ def save_curve(m: Measurement, path: str | Path, *, title: str = "") -> Path:
 def save_informative(pool: Pool, image_bits: np.ndarray, path: str | Path, *, count: int = 16, title: str = "") -> Path:
     """Two rows of ``count`` images: the most informative (top) and the least (bottom), each with its bits."""
     plt = _pyplot()
+    return _save(informative_figure(plt, pool, image_bits, count=count, title=title), plt, path)
+
+
+def informative_figure(plt, pool: Pool, image_bits: np.ndarray, *, count: int, title: str = ""):  # type: ignore[no-untyped-def]
+    """The figure of :func:`save_informative`, unsaved (the HTML report embeds it)."""
     order = np.argsort(-image_bits, kind="stable")
     rows = {"most": order[:count], "least": order[::-1][:count]}
     fig, axes = plt.subplots(2, count, figsize=(count * 0.9, 2.9), squeeze=False)
@@ -63,7 +68,7 @@ def save_informative(pool: Pool, image_bits: np.ndarray, path: str | Path, *, co
         axes[r][0].set_ylabel(f"{which}\ninformative", fontsize=8)
     fig.suptitle(title or "bits of each image not explained by the others (most informative on top)", fontsize=9)
     fig.tight_layout()
-    return _save(fig, plt, path)
+    return fig
 
 
 def _save(fig, plt, path: str | Path) -> Path:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ import numpy as np
 from infopick._util import atomic_write
 from infopick.bench.grid import load_results
 from infopick.errors import InfopickError
-from infopick.report.figures import _pyplot
+from infopick.report.figures import _pyplot, informative_figure
 
 
 def write_report(directory: str | Path, out: str | Path | None = None) -> Path:
@@ -149,19 +149,8 @@ def _curve_figure(name: str, m: dict[str, Any], groups: dict[tuple[str, int], li
 
 def _informative_figure(pool: Any, bits: np.ndarray, name: str, count: int = 12) -> bytes:
     plt = _pyplot()
-    order = np.argsort(-bits, kind="stable")
-    fig, axes = plt.subplots(2, count, figsize=(count * 0.85, 2.5), squeeze=False)
-    for r, (label, idx) in enumerate((("most", order[:count]), ("least", order[::-1][:count]))):
-        for ax, i in zip(axes[r], idx, strict=False):
-            img = pool.images[i]
-            ax.imshow(img, cmap="gray" if img.ndim == 2 else None, vmin=0, vmax=255, interpolation="nearest")
-            ax.set_title(f"{bits[i]:.3g}", fontsize=7, pad=2)
-            ax.set_xticks([])
-            ax.set_yticks([])
-        axes[r][0].set_ylabel(label, fontsize=8)
-    fig.suptitle(f"{name}: bits of each image given all the others (most informative on top)", fontsize=9)
-    fig.tight_layout()
-    return _png(fig, plt)
+    title = f"{name}: bits of each image given all the others (most informative on top)"
+    return _png(informative_figure(plt, pool, bits, count=count, title=title), plt)
 
 
 def _picks_figure(pool: Any, d: Path, rows: list[dict[str, Any]], strategy: str, count: int = 24) -> bytes:
