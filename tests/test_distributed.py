@@ -99,3 +99,29 @@ def test_bench_grid_on_ray_equals_the_local_engine(local_ray: object, tmp_path: 
                 for r in read_rows(tmp_path / d / "results.jsonl")}
 
     assert len(cells("ray")) == 4 and cells("ray") == cells("local")
+
+
+def test_a_large_pool_is_embedded_as_ray_tasks_with_the_local_numbers(local_ray: object, home: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import infopick
+    from infopick.distributed import get_engine
+    from infopick.embed import linear
+
+    monkeypatch.setattr(linear, "CHUNK", 700)  # 3000 images -> 5 chunks, in waves of 2: more than one wave
+    monkeypatch.setattr(linear, "WAVE", 2)
+    pool = infopick.make_pool(np.random.default_rng(0).integers(0, 256, size=(3000, 8, 8), dtype=np.uint8))
+    emb = linear.PCA(dim=5)
+    emb.out_of_core_above = 1000  # as if 3000 images were more than memory allows
+    on_ray = infopick.embed(pool, emb, seed=0, engine=get_engine("ray"))
+    assert isinstance(on_ray, np.memmap) and on_ray.shape == (3000, 5)
+    assert np.array_equal(on_ray, infopick.embed(pool, emb, seed=0, cache=False))
+
+
+def test_select_and_embed_commands_take_the_ray_engine(local_ray: object, home: Path, tmp_path: Path) -> None:
+    from infopick.cli import main
+
+    assert main(["embed", "--data", "digits", "--embed", "pca", "--engine", "ray", "--out", str(tmp_path / "z.npy")]) == 0
+    assert np.load(tmp_path / "z.npy").shape == (1437, 50)
+    assert main(["select", "--data", "digits", "--strategy", "kcenter", "--budget", "20", "--embed", "pca",
+                 "--engine", "ray", "--out", str(tmp_path / "s.csv")]) == 0
+    assert len((tmp_path / "s.csv").read_text().splitlines()) == 21

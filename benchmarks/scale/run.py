@@ -5,11 +5,13 @@ Reproduce (from the repository root, after `make demo`)::
     .venv/bin/python benchmarks/scale/run.py --n 10000,100000,1000000      # one process per run
     .venv/bin/python benchmarks/scale/run.py --n 100000 --engine ray --shards 4
     .venv/bin/python benchmarks/scale/run.py --table
+    .venv/bin/python benchmarks/scale/run.py --figure                      # results/scale.png
 
 The pool: MNIST's 60000 training images cycled and shifted by -2..2 pixels in each direction
 (seeded), written once as a uint8 `.npy` under $SCALE_DIR (default /tmp/infopick-scale) and read
-as `npy:FILE` (memory-mapped). Each (n, strategy, engine) runs in a fresh process with its own
-embedding cache, so the seconds include the PCA-50 embedding (out of core above 200000 images)
+as `npy:FILE` (memory-mapped). Each (n, strategy, engine) runs in a fresh process with its own,
+emptied embedding cache, so the seconds include the PCA-50 embedding (out of core above 200000
+images; with --engine ray its chunks run as Ray tasks)
 and the peak resident memory is that process's (with Ray: the driver's only, not the workers'). Objective: facility = sum of greedy gains on the
 sparse kNN graph (for a sharded run: the same graph, built after the timed and measured part);
 kcenter = covering radius in PCA units,
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -68,8 +71,13 @@ def one(n: int, strategy: str, engine: str, shards: int | None, objective_of_sha
     t0 = time.perf_counter()
     pool = infopick.load(f"npy:{pool_file(n)}")
     t_load = time.perf_counter() - t0
+    eng = None
+    if engine == "ray":  # the embedding's chunks as Ray tasks too (out of core above 200000 images)
+        from infopick.distributed import get_engine
+
+        eng = get_engine("ray")
     t0 = time.perf_counter()
-    z = embed(pool, "pca", seed=0)
+    z = embed(pool, "pca", seed=0, engine=eng)
     t_embed = time.perf_counter() - t0
     budget = n // 100
     t0 = time.perf_counter()
@@ -110,6 +118,39 @@ def table() -> None:
               f"{r['seconds_total']:.1f} | {r['peak_rss_gib']:.2f} | {obj} | {r.get('commit', 'before 2901dbd')} |")
 
 
+def figure() -> None:
+    """Seconds and peak GiB against n (log-log) for the single-machine runs of the newest commit that has each n."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out = RESULTS.with_suffix(".png")
+    rows = [json.loads(line) for line in RESULTS.read_text().splitlines()]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for strategy, marker in (("facility", "o"), ("kcenter", "s")):
+        latest: dict[int, dict] = {}
+        for r in rows:  # later lines win: the newest measurement of each n
+            if r["strategy"] == strategy and r["engine"] == "local" and not r["shards"]:
+                latest[r["n"]] = r
+        ns = np.array(sorted(latest))
+        secs = np.array([latest[n]["seconds_embed"] + latest[n]["seconds_select"] for n in ns])
+        gib = np.array([latest[n]["peak_rss_gib"] for n in ns])
+        for ax, ys in ((axes[0], secs), (axes[1], gib)):
+            slope = np.polyfit(np.log10(ns[1:]), np.log10(ys[1:]), 1)[0] if len(ns) > 2 else float("nan")
+            ax.loglog(ns, ys, marker=marker, label=f"{strategy} (K = n/100): grows as n^{slope:.2f} above 10^4")
+    axes[0].set(xlabel="pool size n (images)", ylabel="seconds, embedding + selection", title="Time (2 cores)")
+    axes[0].axhline(600, color="grey", ls="--", lw=1, label="target: 10 min")
+    axes[1].set(xlabel="pool size n (images)", ylabel="peak resident memory (GiB)", title="Memory")
+    axes[1].axhline(8, color="grey", ls="--", lw=1, label="target: 8 GiB")
+    for ax in axes:
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    print(f"wrote {out}")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", default="10000,100000")
@@ -118,9 +159,13 @@ def main() -> None:
     p.add_argument("--shards", type=int)
     p.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--table", action="store_true")
+    p.add_argument("--figure", action="store_true", help="time and memory against n -> results/scale.png")
     a = p.parse_args()
     if a.table:
         table()
+        return
+    if a.figure:
+        figure()
         return
     if a.one:
         print(json.dumps(one(int(a.n), a.strategies, a.engine, a.shards)))
@@ -128,7 +173,9 @@ def main() -> None:
     for n in (int(v) for v in a.n.split(",")):
         pool_file(n)
         for strategy in a.strategies.split(","):
-            env = {**os.environ, "INFOPICK_HOME": str(SCALE_DIR / f"home-{n}-{strategy}-{a.engine}")}  # a cold embedding
+            home = SCALE_DIR / f"home-{n}-{strategy}-{a.engine}"
+            shutil.rmtree(home / "embed", ignore_errors=True)  # a cold embedding, also on a rerun
+            env = {**os.environ, "INFOPICK_HOME": str(home)}
             cmd = [sys.executable, __file__, "--one", "--n", str(n), "--strategies", strategy, "--engine", a.engine]
             cmd += ["--shards", str(a.shards)] if a.shards else []
             out = subprocess.run(cmd, env=env, capture_output=True, text=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+import math
+import typing
 from typing import Any, Generic, TypeVar
 
 from infopick.errors import InfopickError, UnknownNameError
@@ -36,7 +39,40 @@ class Registry(Generic[T]):
         cls = self._classes.get(name)
         if cls is None:
             raise UnknownNameError(self.kind, name, self._classes)
+        _check_params(f"{self.kind} {name!r}", cls, params)
         try:
             return cls(**params)
         except TypeError as exc:  # an unknown or misspelt parameter
             raise InfopickError(f"{self.kind} {name!r}: {exc}") from None
+
+
+def _check_params(what: str, cls: type, params: dict[str, Any]) -> None:
+    """Each value against its annotation: numbers finite and positive (>= 0 where the default is 0
+    or the class lists the name in ``zero_ok``),
+    so that ``--param eps=nan`` fails here in one line, not as a TypeError deep in a measure."""
+    sig = inspect.signature(cls.__init__)
+    hints = typing.get_type_hints(cls.__init__)
+    for key, value in params.items():
+        if key not in sig.parameters or key not in hints:
+            continue  # an unknown name: the constructor's TypeError names it
+        allowed = typing.get_args(hints[key]) or (hints[key],)
+        if not any(_fits(value, t) for t in allowed):
+            words = {type(None): "None", float: "a finite number", int: "an integer", str: "a string", bool: "true or false"}
+            names = " or ".join(words.get(t, str(t)) for t in allowed)
+            raise InfopickError(f"{what}: parameter {key}={value!r} must be {names}")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            zero_ok = sig.parameters[key].default == 0 or key in getattr(cls, "zero_ok", ())
+            if value < 0 or (value == 0 and not zero_ok):
+                raise InfopickError(f"{what}: parameter {key}={value!r} must be {'>= 0' if zero_ok else '> 0'}")
+
+
+def _fits(value: Any, t: Any) -> bool:
+    if t is type(None):
+        return value is None
+    if t is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if t is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if t in (str, bool):
+        return isinstance(value, t)
+    return True

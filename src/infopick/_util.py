@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import shutil
+import socket
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +22,16 @@ def resolve_rng(seed: SeedLike) -> np.random.Generator:
     """Turn a seed into a Generator at the moment the work runs (scikit-learn's habit)."""
     if isinstance(seed, np.random.Generator):
         return seed
-    return np.random.default_rng(seed)
+    return np.random.default_rng(None if seed is None else check_seed(seed))
+
+
+def check_seed(seed: object) -> int:
+    """An integer seed in 0..2**63-1 (what numpy and torch both take), else InfopickError."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
+        from infopick.errors import InfopickError
+
+        raise InfopickError(f"seed must be an integer in 0..2**63-1, got {seed!r}")
+    return int(seed)
 
 
 def seed_int(rng: np.random.Generator) -> int:
@@ -30,11 +43,12 @@ def seed_int(rng: np.random.Generator) -> int:
 def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
     """Write to a temporary file beside ``path`` and rename it into place on success.
 
-    A reader never sees a half-written file: a crash leaves the old file (or none).
+    A reader never sees a half-written file: a crash leaves the old file (or none). A process
+    killed outright (``kill -9``) cannot remove its temporary file; the next write to the same
+    path removes it and says so on stderr.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = temp_beside(path)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
         with os.fdopen(fd, mode) as fh:
@@ -42,10 +56,47 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename is None:  # a full disk names the file it was writing
+            raise OSError(exc.errno, exc.strerror or _short_write(exc, path.parent), str(path)) from exc
         raise
+
+
+def _short_write(exc: OSError, directory: Path) -> str:
+    """numpy reports a short write without an errno ("N requested and M written"): say why it happens."""
+    try:
+        full = shutil.disk_usage(directory).free < 1 << 20
+    except OSError:
+        full = False
+    return f"{exc}: " + ("No space left on device" if full else "short write (disk full or file size limit)")
+
+
+def temp_beside(path: Path) -> tuple[int, str]:
+    """(fd, name) of a new temporary file in ``path``'s directory, named ``.NAME.HOST-PID.XXXX.tmp``.
+
+    The name says which process owns it, so leftovers of dead processes on this host are removed first.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    owner = f"{socket.gethostname()}-{os.getpid()}"
+    for old in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        host, _, pid = old.name[len(path.name) + 2 : -len(".tmp")].rpartition(".")[0].rpartition("-")
+        if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(FileNotFoundError):
+                old.unlink()
+                print(f"note: removed {old}, a partial file left by an interrupted write (process {pid})", file=sys.stderr)
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{owner}.", suffix=".tmp")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
 
 
 def _umask() -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import platform
 import shlex
 import sys
@@ -62,19 +63,22 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--seed", type=int, default=0, metavar="S", help="seed for selection and training (default 0)")
         sp.add_argument("--embed", metavar="NAME", help=f"embedding the strategy reads (default {DEFAULT_EMBED}): {embeddings}")
 
+    def engine_args(sp: argparse.ArgumentParser, what: str) -> None:
+        sp.add_argument("--engine", choices=["local", "ray"], default="local", help=f"{what}; default local")
+        sp.add_argument("--address", metavar="ADDR", help="a running Ray cluster's address (default: start a local Ray)")
+
     e = sub.add_parser("embed", help="compute (or read from the cache) an embedding and write it as .npy")
     data_arg(e)
     e.add_argument("--embed", default=DEFAULT_EMBED, metavar="NAME", help=f"embedding (default {DEFAULT_EMBED}): {embeddings}")
     e.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the embedding (default 0)")
     e.add_argument("--out", required=True, metavar="FILE.npy", help="where to write the float32 (n, d) array")
+    engine_args(e, "ray: a pool above the embedder's out-of-core size (pca: 200000) is embedded as Ray tasks over chunks")
 
     s = sub.add_parser("select", help="pick K images and write them as CSV (index,id,label)")
     data_arg(s)
     strategy_args(s, required=True)
-    s.add_argument("--engine", choices=["local", "ray"], default="local",
-                   help="ray: partition-and-merge (GreeDi) shards as Ray tasks (facility, kcenter); default local")
+    engine_args(s, "ray: partition-and-merge (GreeDi) shards as Ray tasks (facility, kcenter), and a large pool's embedding")
     s.add_argument("--shards", type=int, metavar="M", help="partition-and-merge over M shards (default 4 with --engine ray)")
-    s.add_argument("--address", metavar="ADDR", help="a running Ray cluster's address (default: start a local Ray)")
     s.add_argument("--out", required=True, metavar="FILE.csv", help="where to write the selection")
 
     g = sub.add_parser("play", help="train the game's CNN on K picked images; score on pool and test")
@@ -107,9 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--measures", default="coding-rate,coverage", metavar="A,B|none",
                    help=f"information measures of each selection (default coding-rate,coverage): {measures}")
     b.add_argument("--workers", type=int, default=1, metavar="W", help="cells run at once, in separate processes (default 1)")
-    b.add_argument("--engine", choices=["local", "ray"], default="local",
-                   help="local processes, or Ray tasks (pip install 'infopick[ray]'); default local")
-    b.add_argument("--address", metavar="ADDR", help="a running Ray cluster's address (default: start a local Ray)")
+    engine_args(b, "local processes, or Ray tasks (pip install 'infopick[ray]')")
     b.add_argument("--dry-run", action="store_true", help="print the estimate of time and memory, run nothing")
 
     r = sub.add_parser("report", help="write one self-contained HTML report of a bench directory")
@@ -203,7 +205,7 @@ def _measure(args: argparse.Namespace) -> int:
 
     get_measure(args.measure, **_params(args.param))  # an unknown name or parameter fails before the pool loads
     if args.out:
-        Path(args.out).mkdir(parents=True, exist_ok=True)  # an unwritable --out fails now, not after the work
+        _writable(Path(args.out))  # an unwritable --out fails now, not after the work
     pool = _load(args.data)
     sel = read_selection(pool, args.selection) if args.selection else None
     with _status(f"measuring {args.measure}"):
@@ -212,19 +214,19 @@ def _measure(args: argparse.Namespace) -> int:
     out = m.to_dict()
     if args.out:
         d = Path(args.out)
-        config = {k: v for k, v in vars(args).items() if k != "command"}
-        with atomic_write(d / "measure.json") as fh:
-            json.dump({"command": "measure", "config": config, "result": out, "environment": environment()}, fh, indent=1)
         with atomic_write(d / "image_bits.npy", "wb") as fh:
             np.save(fh, m.image_bits, allow_pickle=False)
-        written = ["measure.json", "image_bits.npy"]
+        written = ["image_bits.npy"]
         if len(m.curve_k):
             save_curve(m, d / "curve.png", title=f"{args.data}: {m.measure}, N = {m.bits_pool:.4g} bits")
             written.append("curve.png")
         given = "the selection" if sel is not None else "every other image"
         save_informative(pool, m.image_bits, d / "informative.png",
                          title=f"{args.data}, {m.measure}: bits of each image given {given} (most informative on top)")
-        print(f"wrote {d}/" + ", ".join(written + ["informative.png"]), file=sys.stderr)
+        config = {k: v for k, v in vars(args).items() if k != "command"}
+        with atomic_write(d / "measure.json") as fh:  # last: present only when the files above are whole
+            json.dump({"command": "measure", "config": config, "result": out, "environment": environment()}, fh, indent=1)
+        print(f"wrote {d}/" + ", ".join(["measure.json", *written, "informative.png"]), file=sys.stderr)
     if args.json:
         keep = ("measure", "encoder", "bits_pool", "bits_subset", "fraction", "k_for", "subset_size", "n", "n_distinct", "params",
                 "facts", "seconds")
@@ -247,6 +249,7 @@ def _bench(args: argparse.Namespace) -> int:
         measures=() if args.measures == "none" else tuple(m for m in args.measures.split(",") if m),
     )
     out = Path(args.out)
+    _writable(out)
     pool = _load(args.data)
     validate(config, len(pool))
     done = {(r["strategy"], r["budget"], r["seed"]) for r in read_rows(out / "results.jsonl")}
@@ -272,6 +275,22 @@ def _report(args: argparse.Namespace) -> int:
         path = write_report(args.dir, args.out)
     print(f"wrote {path} (figures also in {Path(args.dir) / 'report_files'})", file=sys.stderr)
     return 0
+
+
+def _writable(directory: Path) -> None:
+    """Create ``directory`` and write a file into it now: a read-only or full place fails before the work."""
+    from infopick._util import temp_beside
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = temp_beside(directory / ".infopick-write-check")
+        try:
+            os.write(fd, b"x")
+        finally:
+            os.close(fd)
+            os.unlink(tmp)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(directory)) from None
 
 
 def _params(pairs: list[str]) -> dict[str, Any]:
@@ -312,9 +331,17 @@ def _embed(args: argparse.Namespace) -> int:
 
     if not args.out.endswith(".npy"):
         raise InfopickError(f"--out must name a .npy file, got {args.out}")
+    _writable(Path(args.out).parent)
     pool = _load(args.data)
+    engine = None
+    if args.engine == "ray":
+        from infopick.distributed import get_engine
+
+        engine = get_engine("ray", args.address)
+    elif args.address:
+        raise InfopickError("--address applies to --engine ray")
     with _progress() as progress:
-        z = embed(pool, args.embed, seed=args.seed, progress=progress)
+        z = embed(pool, args.embed, seed=args.seed, progress=progress, engine=engine)
     with atomic_write(args.out, "wb") as fh:
         np.save(fh, z, allow_pickle=False)
     print(f"wrote {args.embed} embedding {z.shape[0]} x {z.shape[1]} (float32) to {args.out}", file=sys.stderr)
@@ -332,7 +359,7 @@ def _select(args: argparse.Namespace) -> int:
     from infopick.select import DEFAULT_STRATEGY, select
     from infopick.select.io import write_selection
 
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)  # an unwritable --out fails now, not after the work
+    _writable(Path(args.out).parent)  # an unwritable --out fails now, not after the work
     pool = _load(args.data)
     with _progress() as progress:
         sel = select(pool, args.budget, args.strategy or DEFAULT_STRATEGY, seed=args.seed, embed=args.embed, progress=progress,
@@ -355,7 +382,7 @@ def _play(args: argparse.Namespace) -> int:
     if args.selection and args.embed:
         raise InfopickError("--embed applies to --strategy, not to --selection")
     if args.out:
-        Path(args.out).mkdir(parents=True, exist_ok=True)  # an unwritable --out fails now, not after training
+        _writable(Path(args.out))  # an unwritable --out fails now, not after training
     with _progress() as progress:
         if args.selection:
             sel = read_selection(pool, args.selection)
@@ -422,7 +449,8 @@ def environment() -> dict[str, Any]:
 
     return {
         "infopick": _version(), "python": platform.python_version(), "numpy": numpy.__version__,
-        "torch": torch.__version__, "torch_threads": torch.get_num_threads(), "faiss": faiss.__version__,
+        "torch": torch.__version__, "torch_threads": torch.get_num_threads(), "cpu_count": os.cpu_count(),
+        "torch_deterministic_kernels": "on while playing (infopick.game.play.deterministic_kernels)", "faiss": faiss.__version__,
         "scipy": scipy.__version__, "scikit-learn": sklearn.__version__, "machine": platform.machine(),
         "platform": platform.platform(), "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }

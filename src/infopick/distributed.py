@@ -59,6 +59,9 @@ class RayEngine:
         return self.ray.put(value)  # once into the object store; tasks read it without another copy
 
 
+Engine = LocalEngine | RayEngine
+
+
 def require_ray() -> Any:
     try:
         import ray
@@ -67,7 +70,7 @@ def require_ray() -> Any:
     return ray
 
 
-def get_engine(name: str, address: str | None = None) -> LocalEngine | RayEngine:
+def get_engine(name: str, address: str | None = None) -> Engine:
     if name == "local":
         if address:
             raise InfopickError("--address applies to --engine ray")
@@ -78,7 +81,7 @@ def get_engine(name: str, address: str | None = None) -> LocalEngine | RayEngine
 
 
 def greedi(
-    features: npt.NDArray[np.floating], budget: int, strategy: str, *, shards: int, engine: LocalEngine | RayEngine,
+    features: npt.NDArray[np.floating], budget: int, strategy: str, *, shards: int, engine: Engine,
     rng: np.random.Generator, params: dict[str, Any] | None = None, oversample: int = 4,
 ) -> tuple[IntArray, dict[str, Any]]:
     """``budget`` indices of ``features`` (n, d) by partition-and-merge; inputs already validated."""

@@ -72,3 +72,27 @@ def test_unpickler_allows_only_numpy() -> None:
         mnist._NumpyOnlyUnpickler(io.BytesIO(pickle.dumps(Evil()))).load()
     arr = np.arange(5, dtype=np.float32)
     assert np.array_equal(mnist._NumpyOnlyUnpickler(io.BytesIO(pickle.dumps(arr))).load(), arr)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not-a-zip", "object-array", "missing-array"])
+def test_every_kind_of_damaged_cache_is_refetched_never_unpickled(
+    damage: str, real_mnist: tuple[infopick.Pool, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, home = real_mnist
+    monkeypatch.setenv("INFOPICK_HOME", str(home))
+    good = mnist.cache_path().read_bytes()
+    path = mnist.cache_path()
+    if damage == "truncated":
+        path.write_bytes(good[: len(good) // 2])
+    elif damage == "not-a-zip":
+        path.write_bytes(b"\x80\x04 a pickle, not an npz")
+    elif damage == "object-array":
+        np.savez(path, X=np.array([{"evil": 1}], dtype=object), y=np.zeros(1), X_test=np.zeros(1), y_test=np.zeros(1))
+    else:
+        np.savez(path, X=np.zeros((2, 28, 28), np.uint8))
+    fetched = []
+    monkeypatch.setattr(mnist, "_fetch", lambda: fetched.append(1) or {k: np.load(io.BytesIO(good))[k] for k in ("X", "y", "X_test", "y_test")})
+    pool = infopick.load("mnist")
+    assert fetched and "fetching again" in capsys.readouterr().err and len(pool) == 60000
+    with np.load(path, allow_pickle=False) as npz:  # the cache is whole again
+        assert mnist.arrays_sha256({k: npz[k] for k in npz.files}) == mnist.ARRAYS_SHA256

@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from infopick.data.arrays import memory_bytes
 from infopick.data.pool import Pool, make_pool
 from infopick.errors import DataError
 
@@ -58,7 +59,19 @@ def _read(fh: BinaryIO, path: Path, expect_ndim: int) -> np.ndarray:
             raise DataError(f"{path}: IDX file is longer than its header declares")
         # A plain file is memory-mapped: pages are read as they are touched, never all at once.
         return np.memmap(path, dtype=np.uint8, mode="r", offset=4 + 4 * ndim, shape=tuple(dims))
-    data = fh.read(size)
+    # A gzipped header can declare far more than its few compressed bytes hold (a zip bomb):
+    # refuse what could not fit in memory, and read in chunks so a short stream allocates only what it holds.
+    if size > memory_bytes() // 2:
+        raise DataError(f"{path}: gzipped IDX header declares {size} bytes, over half this machine's memory "
+                        "(gunzip it: plain IDX files are memory-mapped)")
+    chunks, got = [], 0
+    while got < size:
+        chunk = fh.read(min(1 << 26, size - got))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    data = b"".join(chunks)
     if len(data) < size:
         raise DataError(f"{path}: truncated IDX file: header declares {size} bytes of data, file holds {len(data)}")
     if fh.read(1):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from infopick.data.arrays import load_npy_array
 from infopick.data.pool import Pool, make_pool
 from infopick.errors import DataError
 
@@ -24,19 +25,11 @@ def load_npy(file: str) -> Pool:
     path = Path(file)
     if not path.is_file():
         raise DataError(f"npy:{file}: no such file")
-    try:
-        x = np.load(path, mmap_mode="r", allow_pickle=False)
-    except ValueError as exc:  # an object array, or a header numpy cannot read
-        raise DataError(f"npy:{file}: refused ({exc})") from None
-    except OSError as exc:
-        raise DataError(f"npy:{file}: not a readable .npy file ({exc})") from None
+    x = load_npy_array(path, mmap=True)
     if x.dtype != np.uint8:
         raise DataError(f"npy:{file}: images must be uint8 for memory mapping, got {x.dtype} (convert once with astype(np.uint8))")
     y = None
     lp = labels_path(path)
     if lp.is_file():
-        try:
-            y = np.load(lp, allow_pickle=False)
-        except (ValueError, OSError) as exc:
-            raise DataError(f"npy:{lp}: refused ({exc})") from None
+        y = load_npy_array(lp, mmap=False)
     return make_pool(x, y, name=f"npy:{file}", id_prefix="")

@@ -10,6 +10,10 @@ import numpy.typing as npt
 
 from infopick.errors import DataError
 
+MAX_CLASSES = 100_000
+"""Labels are class indices; a larger value is a mistake (an id column read as labels), and
+building that many class names would exhaust memory before anything else could fail."""
+
 
 @dataclass(frozen=True, eq=False)
 class Pool:
@@ -105,6 +109,8 @@ def make_pool(
         y = y_raw.astype(np.int64)
         if y.min() < 0:
             raise DataError(f"{name}: labels must be >= 0, found {int(y.min())}")
+        if classes is None and y.max() >= MAX_CLASSES:
+            raise DataError(f"{name}: labels are class indices below {MAX_CLASSES}, found {int(y.max())}")
         n_classes = len(classes) if classes is not None else int(y.max()) + 1
         if y.max() >= n_classes:
             raise DataError(f"{name}: label {int(y.max())} out of range for {n_classes} classes")

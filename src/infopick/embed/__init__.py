@@ -11,17 +11,19 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from infopick._util import atomic_write, resolve_rng
+from infopick._util import atomic_write, check_seed, resolve_rng
 from infopick.data.pool import Pool
 from infopick.embed import linear, manifold, nets  # noqa: F401  (register the embedders)
 from infopick.embed.base import Embedder, embedders, get_embedder, register_embedder
-from infopick.errors import InfopickError
 from infopick.typing import Progress
+
+if TYPE_CHECKING:
+    from infopick.distributed import Engine
 
 __all__ = ["embed", "Embedder", "embedders", "get_embedder", "register_embedder", "cache_dir", "DEFAULT_EMBED"]
 
@@ -33,23 +35,24 @@ CACHE_VERSION = 1  # bump when an embedder's output changes for the same paramet
 
 def embed(
     pool: Pool, method: str | Embedder = DEFAULT_EMBED, *, seed: int = 0, cache: bool = True,
-    progress: Progress | None = None, **params: Any,
+    progress: Progress | None = None, engine: Engine | None = None, **params: Any,
 ) -> npt.NDArray[np.float32]:
     """Features of every pool image: float32 of shape (n, d), d fixed by the method.
 
     A second call with the same pool, method, parameters and seed reads the cached array
-    (``$INFOPICK_HOME/embed``) instead of recomputing it.
+    (``$INFOPICK_HOME/embed``) instead of recomputing it. Pools above the embedder's
+    ``out_of_core_above`` are embedded chunk by chunk into a memory-mapped cache file; with an
+    ``engine`` (``infopick.distributed.get_engine("ray")``) those chunks run as its tasks.
     """
     emb = method if isinstance(method, Embedder) else get_embedder(method, **params)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise InfopickError(f"seed must be an integer, got {seed!r}")
+    check_seed(seed)
     path = cache_path(pool, emb, int(seed)) if cache and emb.cached else None
     if path is not None and path.exists():
         z = _read(path, len(pool))
         if z is not None:
             return z
     if path is not None and len(pool) > emb.out_of_core_above:
-        return _embed_to_file(pool, emb, path, int(seed), progress)
+        return _embed_to_file(pool, emb, path, int(seed), progress, engine)
     z = emb.embed(pool.images, rng=resolve_rng(int(seed)), progress=progress)
     if z.shape[0] != len(pool) or z.ndim != 2 or not np.all(np.isfinite(z)):
         raise AssertionError(f"embedding {emb.name!r} returned {z.shape} with non-finite values or wrong rows")
@@ -60,17 +63,19 @@ def embed(
     return z
 
 
-def _embed_to_file(pool: Pool, emb: Any, path: Path, seed: int, progress: Progress | None) -> npt.NDArray[np.float32]:
+def _embed_to_file(
+    pool: Pool, emb: Any, path: Path, seed: int, progress: Progress | None, engine: Engine | None,
+) -> npt.NDArray[np.float32]:
     """Large pools: write the embedding chunk by chunk into a memory-mapped .npy, then rename it into place."""
     import os
-    import tempfile
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    from infopick._util import temp_beside
+
+    fd, tmp = temp_beside(path)
     os.close(fd)
     try:
         out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32, shape=(len(pool), emb.out_dim(pool.images)))
-        emb.embed_into(pool.images, out, rng=resolve_rng(seed), progress=progress)
+        emb.embed_into(pool.images, out, rng=resolve_rng(seed), progress=progress, engine=engine)
         out.flush()
         del out
         os.replace(tmp, path)

@@ -19,7 +19,8 @@ class Embedder(ABC):
     summary: ClassVar[str]
     cached: ClassVar[bool] = True  # False where recomputing is cheaper than reading from disk
     # Pools larger than this are embedded chunk by chunk into a memory-mapped cache file, through
-    # ``out_dim(images)`` and ``embed_into(images, out, rng=, progress=)``, which such embedders define.
+    # ``out_dim(images)`` and ``embed_into(images, out, rng=, progress=, engine=)``, which such embedders
+    # define (``engine``: run the chunks as an engine's tasks, e.g. on Ray).
     out_of_core_above: ClassVar[float] = float("inf")
 
     @abstractmethod

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import numpy.typing as npt
 
 from infopick._util import seed_int
 from infopick.embed.base import Embedder, flat_unit, register_embedder
 from infopick.typing import Progress, UInt8Array
+
+if TYPE_CHECKING:
+    from infopick.distributed import Engine
 
 
 @register_embedder
@@ -47,25 +52,50 @@ class PCA(Embedder):
         x = flat_unit(images)
         dim = max(1, min(self.dim, x.shape[0], x.shape[1]))
         pca = _PCA(n_components=dim, svd_solver="randomized" if dim < min(x.shape) else "full", random_state=seed_int(rng) % 2**32)
-        return pca.fit_transform(x).astype(np.float32)
+        with np.errstate(invalid="ignore", divide="ignore"):  # constant images: sklearn divides by a total variance of 0
+            return pca.fit_transform(x).astype(np.float32)
 
     def out_dim(self, images: UInt8Array) -> int:
         return max(1, min(self.dim, len(images), int(np.prod(images.shape[1:]))))
 
     def embed_into(
-        self, images: UInt8Array, out: npt.NDArray[np.float32], *, rng: np.random.Generator, progress: Progress | None = None
+        self, images: UInt8Array, out: npt.NDArray[np.float32], *, rng: np.random.Generator,
+        progress: Progress | None = None, engine: Engine | None = None,
     ) -> None:
         """Large pools: fit on a seeded sample of ``out_of_core_above`` images, then project
-        ``CHUNK`` images at a time into ``out`` (n, dim), which may be a memory map."""
+        ``CHUNK`` images at a time into ``out`` (n, dim), which may be a memory map. With an
+        ``engine`` the chunks are projected as its tasks (Ray: one task per chunk, in waves of
+        ``WAVE`` so that only a wave's images and features are in flight), the same numbers."""
         from sklearn.decomposition import PCA as _PCA
 
         rows = np.sort(rng.choice(len(images), size=int(min(len(images), self.out_of_core_above)), replace=False))
         pca = _PCA(n_components=out.shape[1], svd_solver="randomized", random_state=seed_int(rng) % 2**32)
-        pca.fit(flat_unit(images[rows]))
-        for start in range(0, len(images), CHUNK):
-            out[start : start + CHUNK] = pca.transform(flat_unit(images[start : start + CHUNK]))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pca.fit(flat_unit(images[rows]))
+        starts = list(range(0, len(images), CHUNK))
+        if engine is None:
+            for start in starts:
+                out[start : start + CHUNK] = _project(pca, images[start : start + CHUNK])
+                if progress is not None:
+                    progress("embed", min(start + CHUNK, len(images)), len(images))
+            return
+        ref = engine.put(pca)
+        for w in range(0, len(starts), WAVE):
+            wave = starts[w : w + WAVE]
+            blocks = engine.map(_project, [(ref, np.asarray(images[s : s + CHUNK])) for s in wave])
+            for start, block in zip(wave, blocks, strict=True):
+                out[start : start + len(block)] = block
             if progress is not None:
-                progress("embed", min(start + CHUNK, len(images)), len(images))
+                progress("embed", min(wave[-1] + CHUNK, len(images)), len(images))
+
+
+def _project(pca: Any, block: UInt8Array) -> npt.NDArray[np.float32]:
+    """One chunk of images (m, h, w[, c]) through a fitted PCA: float32 (m, dim). A task on any engine."""
+    # In float64, rounded once: the same float32 numbers whatever BLAS threading the process has
+    # (a Ray worker runs one thread, this process two; float32 sums differed in the last bit).
+    x = flat_unit(block).astype(np.float64)
+    return ((x - pca.mean_) @ pca.components_.T.astype(np.float64)).astype(np.float32)
 
 
 CHUNK = 65_536  # images projected at a time: 65536 x 784 float32 = 205 MB
+WAVE = 8  # chunks in flight on an engine: 8 x 51 MB of MNIST-sized images, 8 x 13 MB of features

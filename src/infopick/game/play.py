@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from infopick._util import check_seed
 from infopick.data.pool import Pool
 from infopick.errors import InfopickError
 from infopick.game.augment import augment
@@ -63,9 +65,23 @@ def play(
         raise InfopickError("the selection is empty")
     if idx.min() < 0 or idx.max() >= len(pool) or len(np.unique(idx)) != len(idx):
         raise InfopickError(f"the selection must hold unique indices in 0..{len(pool) - 1}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise InfopickError(f"seed must be an integer, got {seed!r}")
-    return _play(pool, idx, sel, int(seed), rec, progress)
+    check_seed(seed)
+    with deterministic_kernels():
+        return _play(pool, idx, sel, int(seed), rec, progress)
+
+
+@contextlib.contextmanager
+def deterministic_kernels() -> Iterator[None]:
+    """torch's deterministic algorithms on, as found afterwards: same seed, same accuracies (on one machine
+    and thread count). ``warn_only``: an op without a deterministic kernel warns instead of failing the game."""
+    import torch
+
+    before, warn = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(before, warn_only=warn)
 
 
 def _play(pool: Pool, idx: np.ndarray, sel: Selection, seed: int, rec: Recipe, progress: Progress | None) -> GameResult:

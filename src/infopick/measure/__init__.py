@@ -17,7 +17,8 @@ import numpy.typing as npt
 from infopick._util import resolve_rng
 from infopick.data.pool import Pool
 from infopick.errors import InfopickError
-from infopick.measure import coding, compression, coverage, labels  # noqa: F401  (register the measures)
+from infopick.measure import coding, compression, coverage  # noqa: F401  (register the measures)
+from infopick.measure import labels as _label_bits  # noqa: F401  (a module name the `labels=` arguments shadow)
 from infopick.measure.base import THRESHOLDS, Curve, Fitted, Measure, get_measure, register, registry
 from infopick.select.base import Input, LabelUse, Selection
 from infopick.typing import Features, IntArray, SeedLike
@@ -218,10 +219,9 @@ def _labels(data: Pool | Features, labels: npt.ArrayLike | None, n: int) -> npt.
     y = labels if labels is not None else (data.labels if isinstance(data, Pool) else None)
     if y is None:
         raise InfopickError("this measure reads labels and the pool has none")
-    y = np.asarray(y)
-    if y.shape != (n,) or not np.issubdtype(y.dtype, np.integer) or (n and y.min() < 0):
-        raise InfopickError(f"labels must be non-negative integers of shape ({n},), got {y.dtype} {y.shape}")
-    return y.astype(np.int64)
+    from infopick.select import _check_labels
+
+    return _check_labels(y, n)
 
 
 def _indices(selection: Selection | npt.ArrayLike, n: int) -> IntArray:

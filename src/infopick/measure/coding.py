@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from infopick.measure.base import Curve, FloatArray, Fitted, Measure, batch_size, register, take_best
+from infopick.measure.base import Curve, Fitted, FloatArray, Measure, batch_size, register, take_best
 from infopick.select.base import LabelUse
 from infopick.select.information import unit_rows
 from infopick.typing import Features, IntArray

@@ -6,7 +6,7 @@ import numpy as np
 import numpy.typing as npt
 
 from infopick._util import seed_int
-from infopick.measure.base import Curve, FloatArray, Fitted, Measure, register
+from infopick.measure.base import Curve, Fitted, FloatArray, Measure, register
 from infopick.neighbors import knn_graph
 from infopick.select.base import Input, LabelUse
 from infopick.select.coverage import facility_value, lazy_greedy_facility

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from infopick.measure.base import Curve, FloatArray, Fitted, Measure, batch_size, register, take_best
+from infopick.measure.base import Curve, Fitted, FloatArray, Measure, batch_size, register, take_best
 from infopick.neighbors import knn_graph
 from infopick.select.base import LabelUse
 from infopick.select.coverage import purity_radius

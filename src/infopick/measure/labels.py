@@ -6,7 +6,7 @@ import numpy as np
 import numpy.typing as npt
 
 from infopick.errors import InfopickError
-from infopick.measure.base import Curve, FloatArray, Fitted, Measure, batch_size, register, take_best
+from infopick.measure.base import Curve, Fitted, FloatArray, Measure, batch_size, register, take_best
 from infopick.neighbors import knn_graph
 from infopick.select.base import LabelUse
 from infopick.typing import Features, IntArray
@@ -14,7 +14,7 @@ from infopick.typing import Features, IntArray
 
 @register
 class LabelBits(Measure):
-    """Label information held: n log2(C) - sum_i -log2 p_S(y_i | x_i), in bits.
+    """Label information held: max(0, n log2(C) - sum_i -log2 p_S(y_i | x_i)), in bits.
 
     p_S is a ``k``-nearest-pick vote on the embedding with ``alpha`` pseudo-counts per class
     (p = (votes + alpha) / (k + C alpha)): a model trained on S alone, so the sum is the code
@@ -66,7 +66,11 @@ class _FittedLabelBits(Fitted):
         return self._code(self.y[idx][nbr])
 
     def bits(self, idx: IntArray) -> float:
-        return float(self.uniform - self.image_bits(idx).sum())
+        return self._saved(self.image_bits(idx))
+
+    def _saved(self, code: FloatArray) -> float:
+        """Bits saved against the uniform code, at least 0: a model that codes worse is not used (MDL keeps the shorter code)."""
+        return max(0.0, float(self.uniform - code.sum()))
 
     def unique_bits(self) -> FloatArray:
         g = knn_graph(self.x, min(self.k, self.n - 1))
@@ -85,5 +89,5 @@ class _FittedLabelBits(Fitted):
             available[batch] = False
             cost = self.image_bits(np.asarray(order))
             ks.append(len(order))
-            values.append(float(self.uniform - cost.sum()))
+            values.append(self._saved(cost))
         return Curve(np.asarray(order, dtype=np.int64), np.asarray(ks), np.asarray(values))

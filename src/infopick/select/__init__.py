@@ -52,15 +52,25 @@ def select(
     that it reads them. Returns a :class:`Selection` of unique indices in pick order.
 
     ``shards`` (or ``engine="ray"``, default 4 shards) picks by partition-and-merge (GreeDi,
-    ``infopick.distributed``) for ``facility``, ``probcover`` and ``kcenter``: greedy on each
+    ``infopick.distributed``) for ``facility`` and ``kcenter``: greedy on each
     shard as one task, then greedy on the union. ``engine="ray"`` runs the shard tasks on Ray
-    (a local Ray, or the cluster at ``address``).
+    (a local Ray, or the cluster at ``address``), and the embedding of a pool too large to embed
+    in memory as Ray tasks over its chunks.
 
     >>> import numpy as np
     >>> select(np.zeros((10, 2)), 3, "random", seed=0).indices.shape
     (3,)
     """
     strat = strategy if isinstance(strategy, Strategy) else get_strategy(strategy, **params)
+    eng = None
+    if shards is not None or engine != "local":  # checked before Ray starts or the embedding runs
+        from infopick.distributed import PARTITIONABLE, get_engine
+
+        if strat.name not in PARTITIONABLE:
+            raise InfopickError(f"partition-and-merge runs {', '.join(PARTITIONABLE)}; not {strat.name!r}")
+        if shards is not None and (isinstance(shards, bool) or not isinstance(shards, (int, np.integer)) or shards < 1):
+            raise InfopickError(f"shards must be a positive integer, got {shards!r}")
+        eng = get_engine(engine, address)
     used_embed, embed_seconds = None, 0.0
     if isinstance(data, Pool):
         labels = data.labels if labels is None else labels
@@ -72,7 +82,8 @@ def select(
 
             used_embed = embed or DEFAULT_EMBED
             t_embed = time.perf_counter()
-            features = _embed(data, used_embed, seed=embed_seed, progress=progress)
+            # a pool over the embedder's out-of-core threshold is embedded as the engine's tasks
+            features = _embed(data, used_embed, seed=embed_seed, progress=progress, engine=eng if engine == "ray" else None)
             embed_seconds = time.perf_counter() - t_embed
         elif reads is Input.IMAGES:
             features = data.images
@@ -88,21 +99,14 @@ def select(
     if strat.label_use is not LabelUse.NONE:
         if labels is None:
             raise InfopickError(f"strategy {strat.name!r} reads labels ({strat.label_use.value}) but the pool has none")
-        y = np.asarray(labels)
-        if y.shape != (n,) or not np.issubdtype(y.dtype, np.integer):
-            raise InfopickError(f"labels must be integers of shape ({n},), got {y.dtype} {y.shape}")
-        y = y.astype(np.int64)
+        y = _check_labels(labels, n)
     rng = resolve_rng(seed)
     t0 = time.perf_counter()
-    if shards is not None or engine != "local":
-        from infopick.distributed import get_engine, greedi
+    if eng is not None:
+        from infopick.distributed import greedi
 
-        if strat.input is not Input.FEATURES:
-            raise InfopickError(f"partition-and-merge needs a strategy that reads an embedding; {strat.name!r} does not")
-        if shards is not None and (isinstance(shards, bool) or not isinstance(shards, (int, np.integer)) or shards < 1):
-            raise InfopickError(f"shards must be a positive integer, got {shards!r}")
         idx, facts = greedi(np.asarray(features), int(budget), strat.name, shards=4 if shards is None else int(shards),
-                            engine=get_engine(engine, address), rng=rng, params=strat.params())
+                            engine=eng, rng=rng, params=strat.params())
         sel = Selection(idx, strat.name, strat.label_use, None, facts)
     else:
         sel = strat.select(features, int(budget), rng=rng, labels=y)
@@ -122,6 +126,18 @@ def _check_features(x: Features) -> np.ndarray:
     if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
         raise InfopickError("features contain NaN or inf")
     return arr
+
+
+def _check_labels(labels: npt.ArrayLike, n: int) -> npt.NDArray[np.int64]:
+    """Class indices (n,) in 0..MAX_CLASSES-1, as int64; anything else is refused here, not deep in a strategy."""
+    from infopick.data.pool import MAX_CLASSES
+
+    y = np.asarray(labels)
+    if y.shape != (n,) or not np.issubdtype(y.dtype, np.integer):
+        raise InfopickError(f"labels must be integers of shape ({n},), got {y.dtype} {y.shape}")
+    if n and (y.min() < 0 or y.max() >= MAX_CLASSES):
+        raise InfopickError(f"labels must be class indices in 0..{MAX_CLASSES - 1}, found {int(y.min())}..{int(y.max())}")
+    return y.astype(np.int64)
 
 
 def _check_budget(budget: int, n: int) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -235,6 +235,7 @@ class Extremes(Strategy):
     family = "information"
     label_use = LabelUse.NONE
     summary = "min/max along ink, thickness, slant, width, height, principal axes"
+    zero_ok: ClassVar[tuple[str, ...]] = ("axes",)  # no principal axes: the five hand-made coordinates only
     input = Input.IMAGES
 
     def __init__(self, *, axes: int = 4) -> None:

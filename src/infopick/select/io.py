@@ -40,12 +40,13 @@ def read_selection(pool: Pool, path: str | Path) -> Selection:
     if not rows or "index" not in rows[0]:
         raise InfopickError(f"selection file {path}: needs a header with an 'index' column and at least one row")
     try:
-        idx = np.array([int(r["index"]) for r in rows], dtype=np.int64)
+        raw = [int(r["index"]) for r in rows]
     except (TypeError, ValueError):
         raise InfopickError(f"selection file {path}: 'index' values must be integers") from None
-    bad = idx[(idx < 0) | (idx >= len(pool))]
-    if len(bad):
-        raise InfopickError(f"selection file {path}: index {int(bad[0])} outside the pool (0..{len(pool) - 1})")
+    bad = [i for i in raw if not 0 <= i < len(pool)]  # in Python ints: 10**30 is outside, not an overflow
+    if bad:
+        raise InfopickError(f"selection file {path}: index {bad[0]} outside the pool (0..{len(pool) - 1})")
+    idx = np.array(raw, dtype=np.int64)
     uniq, counts = np.unique(idx, return_counts=True)
     if len(uniq) != len(idx):
         raise InfopickError(f"selection file {path}: index {int(uniq[counts > 1][0])} appears more than once")
