@@ -138,14 +138,14 @@ def figure() -> None:
         gib = np.array([latest[n]["peak_rss_gib"] for n in ns])
         for ax, ys in ((axes[0], secs), (axes[1], gib)):
             slope = np.polyfit(np.log10(ns[1:]), np.log10(ys[1:]), 1)[0] if len(ns) > 2 else float("nan")
-            ax.loglog(ns, ys, marker=marker, label=f"{strategy} (K = n/100): grows as n^{slope:.2f} above 10^4")
+            ax.loglog(ns, ys, marker=marker, label=f"{strategy} (K = n/100): ~n^{slope:.2f} from 10^5 to 10^6")
     axes[0].set(xlabel="pool size n (images)", ylabel="seconds, embedding + selection", title="Time (2 cores)")
     axes[0].axhline(600, color="grey", ls="--", lw=1, label="target: 10 min")
     axes[1].set(xlabel="pool size n (images)", ylabel="peak resident memory (GiB)", title="Memory")
     axes[1].axhline(8, color="grey", ls="--", lw=1, label="target: 8 GiB")
     for ax in axes:
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     print(f"wrote {out}")

@@ -291,9 +291,11 @@ def estimate(pool: Any, config: BenchConfig, todo: list[Cell], calibrate_steps: 
     image_mib = pool.images.nbytes / 2**20 * (1 + (pool.test is not None))
     # Python, torch, faiss, umap/numba and the fitted measures (~1000 MiB: the MNIST grid of
     # RESULTS.md peaked at 2057 MiB where the first version of this sum said 1.4 GiB), the pool as
-    # uint8 and one float32 copy in evaluation chunks, a 300-NN graph with its sparse similarity
-    # (~40 bytes per edge), the network and optimiser: per worker.
-    graph_mib = n * 300 * 40 / 2**20
+    # uint8 and one float32 copy in evaluation chunks, a k-NN graph with its sparse similarity
+    # (~40 bytes per edge; k as facility picks it for the smallest budget), the network and
+    # optimiser: per worker. Linear in n.
+    k = int(np.clip(n // max(1, min(config.budgets)), 20, 300))
+    graph_mib = n * k * 40 / 2**20
     per_worker = 1000 + image_mib * 2 + graph_mib + 150
     return Estimate(len(todo), seconds, per_worker * config.workers,
                     {"train_s_per_cell": train, "eval_s_per_cell": evaluate, "once_s": once, "calibration_s": sum(sum(x.seconds.values()) for x in runs)})
