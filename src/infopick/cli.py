@@ -249,7 +249,8 @@ def _bench(args: argparse.Namespace) -> int:
         measures=() if args.measures == "none" else tuple(m for m in args.measures.split(",") if m),
     )
     out = Path(args.out)
-    _writable(out)
+    if not args.dry_run:  # a dry run creates nothing
+        _writable(out)
     pool = _load(args.data)
     validate(config, len(pool))
     done = {(r["strategy"], r["budget"], r["seed"]) for r in read_rows(out / "results.jsonl")}
