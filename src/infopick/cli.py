@@ -334,13 +334,9 @@ def _embed(args: argparse.Namespace) -> int:
         raise InfopickError(f"--out must name a .npy file, got {args.out}")
     _writable(Path(args.out).parent)
     pool = _load(args.data)
-    engine = None
-    if args.engine == "ray":
-        from infopick.distributed import get_engine
+    from infopick.distributed import get_engine
 
-        engine = get_engine("ray", args.address)
-    elif args.address:
-        raise InfopickError("--address applies to --engine ray")
+    engine = get_engine(args.engine, args.address)
     with _progress() as progress:
         z = embed(pool, args.embed, seed=args.seed, progress=progress, engine=engine)
     with atomic_write(args.out, "wb") as fh:

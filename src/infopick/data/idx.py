@@ -16,7 +16,7 @@ from typing import BinaryIO
 import numpy as np
 
 from infopick.data.arrays import memory_bytes
-from infopick.data.pool import Pool, make_pool
+from infopick.data.pool import Pool, index_classes, make_pool
 from infopick.errors import DataError
 
 _UINT8 = 0x08
@@ -107,7 +107,7 @@ def load_idx(directory: str) -> Pool:
     classes = None
     if y is not None:
         top = max(int(y.max()), int(test.labels.max()) if test is not None and test.labels is not None else 0)
-        classes = tuple(str(i) for i in range(top + 1))
+        classes = index_classes(top, f"idx:{directory}")
         if test is not None and test.labels is not None:
             test = make_pool(test.images, test.labels, classes=classes, name=test.name, id_prefix="test/", min_images=1)
     return make_pool(x, y, classes=classes, test=test, name=f"idx:{directory}", id_prefix="train/")

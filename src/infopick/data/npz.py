@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from infopick.data.arrays import load_npz_arrays
-from infopick.data.pool import MAX_CLASSES, Pool, make_pool
+from infopick.data.pool import Pool, index_classes, make_pool
 from infopick.errors import DataError
 
 
@@ -24,10 +24,7 @@ def load_npz(file: str) -> Pool:
     labelled = [a for a in (y, yt) if a is not None and a.size]
     classes = None
     if y is not None and labelled and all(np.issubdtype(a.dtype, np.integer) for a in labelled):
-        top = max(int(a.max()) for a in labelled)
-        if top >= MAX_CLASSES:
-            raise DataError(f"npz:{file}: labels are class indices below {MAX_CLASSES}, found {top}")
-        classes = tuple(str(i) for i in range(top + 1))
+        classes = index_classes(max(int(a.max()) for a in labelled), f"npz:{file}")
     test = None
     if "X_test" in arrays:
         test = make_pool(arrays["X_test"], yt, classes=classes, name=f"npz:{file}/test", id_prefix="test/", min_images=1)

@@ -109,12 +109,9 @@ def make_pool(
         y = y_raw.astype(np.int64)
         if y.min() < 0:
             raise DataError(f"{name}: labels must be >= 0, found {int(y.min())}")
-        if classes is None and y.max() >= MAX_CLASSES:
-            raise DataError(f"{name}: labels are class indices below {MAX_CLASSES}, found {int(y.max())}")
-        n_classes = len(classes) if classes is not None else int(y.max()) + 1
-        if y.max() >= n_classes:
-            raise DataError(f"{name}: label {int(y.max())} out of range for {n_classes} classes")
-        classes = tuple(str(c) for c in classes) if classes is not None else tuple(str(i) for i in range(n_classes))
+        classes = tuple(str(c) for c in classes) if classes is not None else index_classes(int(y.max()), name)
+        if y.max() >= len(classes):
+            raise DataError(f"{name}: label {int(y.max())} out of range for {len(classes)} classes")
     else:
         classes = tuple(str(c) for c in classes) if classes is not None else ()
 
@@ -139,6 +136,13 @@ def make_pool(
                 raise DataError(f"{name}: test pool has classes the pool lacks")
             test = Pool(test.images, test.labels, test.ids, classes, None, test.name)
     return Pool(x, y, id_arr, classes, test, name)
+
+
+def index_classes(top: int, name: str) -> tuple[str, ...]:
+    """Class names "0".."top" for labels that are class indices; refused at ``MAX_CLASSES``."""
+    if top >= MAX_CLASSES:
+        raise DataError(f"{name}: labels are class indices below {MAX_CLASSES}, found {top}")
+    return tuple(str(i) for i in range(top + 1))
 
 
 def _to_uint8(x: np.ndarray, name: str) -> npt.NDArray[np.uint8]:

@@ -63,30 +63,28 @@ class PCA(Embedder):
         progress: Progress | None = None, engine: Engine | None = None,
     ) -> None:
         """Large pools: fit on a seeded sample of ``out_of_core_above`` images, then project
-        ``CHUNK`` images at a time into ``out`` (n, dim), which may be a memory map. With an
-        ``engine`` the chunks are projected as its tasks (Ray: one task per chunk, in waves of
-        ``WAVE`` so that only a wave's images and features are in flight), the same numbers."""
+        ``CHUNK`` images at a time into ``out`` (n, dim), which may be a memory map. The chunks
+        are tasks of ``engine`` (default: this process, one after another; Ray: one task per
+        chunk), in waves of ``WAVE`` so that only a wave's images and features are in flight."""
         from sklearn.decomposition import PCA as _PCA
 
         rows = np.sort(rng.choice(len(images), size=int(min(len(images), self.out_of_core_above)), replace=False))
         pca = _PCA(n_components=out.shape[1], svd_solver="randomized", random_state=seed_int(rng) % 2**32)
         with np.errstate(invalid="ignore", divide="ignore"):
             pca.fit(flat_unit(images[rows]))
-        starts = list(range(0, len(images), CHUNK))
         if engine is None:
-            for start in starts:
-                out[start : start + CHUNK] = _project(pca, images[start : start + CHUNK])
-                if progress is not None:
-                    progress("embed", min(start + CHUNK, len(images)), len(images))
-            return
+            from infopick.distributed import LocalEngine
+
+            engine = LocalEngine()
         ref = engine.put(pca)
+        starts = list(range(0, len(images), CHUNK))
         for w in range(0, len(starts), WAVE):
             wave = starts[w : w + WAVE]
             blocks = engine.map(_project, [(ref, np.asarray(images[s : s + CHUNK])) for s in wave])
             for start, block in zip(wave, blocks, strict=True):
                 out[start : start + len(block)] = block
-            if progress is not None:
-                progress("embed", min(wave[-1] + CHUNK, len(images)), len(images))
+                if progress is not None:
+                    progress("embed", start + len(block), len(images))
 
 
 def _project(pca: Any, block: UInt8Array) -> npt.NDArray[np.float32]:

@@ -83,7 +83,7 @@ def select(
             used_embed = embed or DEFAULT_EMBED
             t_embed = time.perf_counter()
             # a pool over the embedder's out-of-core threshold is embedded as the engine's tasks
-            features = _embed(data, used_embed, seed=embed_seed, progress=progress, engine=eng if engine == "ray" else None)
+            features = _embed(data, used_embed, seed=embed_seed, progress=progress, engine=eng)
             embed_seconds = time.perf_counter() - t_embed
         elif reads is Input.IMAGES:
             features = data.images
