@@ -1,6 +1,7 @@
 """Augmentation in plain torch: random affine (rotation, scale, shift) plus a smooth elastic warp.
 
-One ``grid_sample`` per batch; every draw comes from the passed-in ``torch.Generator``.
+One ``grid_sample`` per batch; every draw comes from the passed-in ``torch.Generator``, on its device
+(the batch lives there too).
 Shifts and the elastic amplitude are in pixels of the image, so any size works.
 """
 
@@ -30,7 +31,7 @@ def augment(x: torch.Tensor, cfg: AugmentConfig, gen: torch.Generator) -> torch.
     b, _, h, w = x.shape
 
     def uniform(scale: float) -> torch.Tensor:
-        return (torch.rand(b, generator=gen) * 2 - 1) * scale
+        return (torch.rand(b, generator=gen, device=gen.device) * 2 - 1) * scale
 
     angle = uniform(cfg.rotate_deg * math.pi / 180)
     zoom = 1 + uniform(cfg.scale)
@@ -41,8 +42,8 @@ def augment(x: torch.Tensor, cfg: AugmentConfig, gen: torch.Generator) -> torch.
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
     if cfg.elastic_px > 0:
         coarse = (max(2, h // 4), max(2, w // 4))
-        field = torch.randn(b, 2, *coarse, generator=gen)
-        field = field * torch.tensor([2 * cfg.elastic_px / w, 2 * cfg.elastic_px / h]).view(1, 2, 1, 1)
+        field = torch.randn(b, 2, *coarse, generator=gen, device=gen.device)
+        field = field * torch.tensor([2 * cfg.elastic_px / w, 2 * cfg.elastic_px / h], device=gen.device).view(1, 2, 1, 1)
         field = F.interpolate(field, size=(h, w), mode="bicubic", align_corners=False)
         grid = grid + field.permute(0, 2, 3, 1)
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
