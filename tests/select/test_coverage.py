@@ -63,6 +63,31 @@ def test_lazy_greedy_equals_naive_greedy(seed: int) -> None:
     assert np.isclose(gains.sum(), facility_value(sim, lazy))
 
 
+def test_lazy_greedy_equals_naive_greedy_with_rows_longer_than_numpys_sum_block() -> None:
+    # k = 150: each row sums 151 terms, past numpy's 128-term block, so the compiled gain walks
+    # numpy's pairwise tree (its explicit stack) to see the same floats as numpy would.
+    x = np.random.default_rng(7).normal(size=(180, 4)).astype(np.float32)
+    sim = facility_similarity(knn_graph(x, 150))
+    lazy, _ = lazy_greedy_facility(sim, 6, first=3)
+    assert lazy.tolist() == naive_greedy(sim, 6, 3)
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 127, 128, 129, 300, 1001, 4099])
+def test_compiled_gain_sums_exactly_as_numpy(n: int) -> None:
+    from infopick.select._facility_kernel import _pairwise
+
+    a = np.random.default_rng(n).random(n) * np.random.default_rng(n + 1).choice([1e-3, 1.0, 1e3], n)
+    assert _pairwise(a, 0, n) == float(a.sum())  # bit for bit: the picks of the old numpy loop are kept
+
+
+def test_lazy_greedy_takes_rows_that_serve_nothing_last() -> None:
+    from scipy import sparse
+
+    sim = sparse.csr_matrix(np.array([[1.0, 0.0, 2.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]))  # trailing empty rows
+    picks, gains = lazy_greedy_facility(sim, 3)
+    assert picks.tolist() == [0, 1, 2] and gains.tolist() == [3.0, 0.0, 0.0]
+
+
 def test_facility_greedy_reaches_the_brute_force_optimum_on_a_tiny_set() -> None:
     x, _ = blobs((6, 5, 4), spread=0.5, seed=2)
     sim = facility_similarity(knn_graph(x, 5))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
-
 import numpy as np
 import numpy.typing as npt
 
@@ -239,44 +237,19 @@ def lazy_greedy_facility(
 ) -> tuple[IntArray, npt.NDArray[np.float64]]:
     """Greedy facility location with lazy (stale upper-bound) gain evaluations; ``first`` forces the first pick.
 
-    Stops after ``budget`` picks, or as soon as the objective reaches ``stop_value``.
+    Stops after ``budget`` picks, or as soon as the objective reaches ``stop_value``. Rows of the
+    CSR ``sim`` are candidates, columns the points they serve. Compiled (``_facility_kernel``).
     """
-    indptr, indices, data = sim.indptr, sim.indices, sim.data  # type: ignore[attr-defined]
-    n = len(indptr) - 1  # candidates (rows); they may serve a larger set (columns)
-    best = np.zeros(sim.shape[1])  # type: ignore[attr-defined]  # current value of each served point: max sim to any pick
+    from infopick.select._facility_kernel import lazy_greedy
 
-    def gain(j: int) -> float:
-        cols = indices[indptr[j] : indptr[j + 1]]
-        return float(np.maximum(data[indptr[j] : indptr[j + 1]] - best[cols], 0.0).sum())
-
-    def take(j: int) -> None:
-        cols = indices[indptr[j] : indptr[j + 1]]
-        np.maximum.at(best, cols, data[indptr[j] : indptr[j + 1]])
-
-    upper = np.add.reduceat(data, indptr[:-1]) if len(data) else np.zeros(n)
+    indptr, indices, data = sim.indptr, sim.indices, np.asarray(sim.data, dtype=np.float64)  # type: ignore[attr-defined]
+    n = len(indptr) - 1
+    # Each row's total similarity bounds its gain. reduceat refuses a start index equal to
+    # len(data) (trailing empty rows): clamp it, then zero every empty row.
+    upper = np.add.reduceat(data, np.minimum(indptr[:-1], len(data) - 1)) if len(data) else np.zeros(n)
     upper[np.diff(indptr) == 0] = 0.0
-    heap = [(-float(u), j) for j, u in enumerate(upper)]
-    order: list[int] = []
-    gains: list[float] = []
-    if first is not None and budget > 0:
-        order.append(first)
-        gains.append(gain(first))
-        take(first)
-    heapq.heapify(heap)
-    chosen = np.zeros(n, dtype=bool)
-    chosen[order] = True
-    total = float(sum(gains))
-    while len(order) < budget and heap and (stop_value is None or total < stop_value):
-        neg, j = heapq.heappop(heap)
-        if chosen[j]:
-            continue
-        g = gain(j)
-        if not heap or g >= -heap[0][0]:  # still at least every other stale bound: it is the best
-            order.append(j)
-            gains.append(g)
-            total += g
-            chosen[j] = True
-            take(j)
-        else:
-            heapq.heappush(heap, (-g, j))
-    return np.asarray(order, dtype=np.int64), np.asarray(gains)
+    order, gains = lazy_greedy(
+        indptr, indices, data, upper, int(sim.shape[1]), int(budget), -1 if first is None else int(first),  # type: ignore[attr-defined]
+        0.0 if stop_value is None else float(stop_value), stop_value is not None,
+    )
+    return order, gains
