@@ -81,6 +81,12 @@ def _before(key: np.ndarray, idx: np.ndarray, a: int, b: int) -> bool:  # pragma
 
 
 @njit(cache=True)
+def _swap(key: np.ndarray, idx: np.ndarray, a: int, b: int) -> None:  # pragma: no cover - compiled
+    key[a], key[b] = key[b], key[a]
+    idx[a], idx[b] = idx[b], idx[a]
+
+
+@njit(cache=True)
 def _sift_down(key: np.ndarray, idx: np.ndarray, pos: int, size: int) -> None:  # pragma: no cover - compiled
     while True:
         child = 2 * pos + 1
@@ -90,8 +96,7 @@ def _sift_down(key: np.ndarray, idx: np.ndarray, pos: int, size: int) -> None:  
             child += 1
         if not _before(key, idx, child, pos):
             return
-        key[pos], key[child] = key[child], key[pos]
-        idx[pos], idx[child] = idx[child], idx[pos]
+        _swap(key, idx, pos, child)
         pos = child
 
 
@@ -101,8 +106,7 @@ def _sift_up(key: np.ndarray, idx: np.ndarray, pos: int) -> None:  # pragma: no 
         parent = (pos - 1) // 2
         if not _before(key, idx, pos, parent):
             return
-        key[pos], key[parent] = key[parent], key[pos]
-        idx[pos], idx[parent] = idx[parent], idx[pos]
+        _swap(key, idx, pos, parent)
         pos = parent
 
 
