@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import zipfile
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -78,11 +79,6 @@ def load_npz_arrays(path: Path, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
             return out
     except DataError:
         raise
-    except (OSError, zipfile.BadZipFile, EOFError, ValueError, RuntimeError, zlib_error()) as exc:
+    except (OSError, zipfile.BadZipFile, EOFError, ValueError, RuntimeError, zlib.error) as exc:
         raise DataError(f"{path}: not a readable .npz file ({exc.__class__.__name__}: {exc})") from None
 
-
-def zlib_error() -> type[Exception]:
-    import zlib
-
-    return zlib.error

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from infopick.errors import DataError
+from infopick.errors import DataError, InfopickError
 
 MAX_CLASSES = 100_000
 """Labels are class indices; a larger value is a mistake (an id column read as labels), and
@@ -136,6 +136,17 @@ def make_pool(
                 raise DataError(f"{name}: test pool has classes the pool lacks")
             test = Pool(test.images, test.labels, test.ids, classes, None, test.name)
     return Pool(x, y, id_arr, classes, test, name)
+
+
+def check_labels(labels: npt.ArrayLike, n: int) -> npt.NDArray[np.int64]:
+    """Class indices (n,) in 0..MAX_CLASSES-1, as int64; anything else is refused at the public edge
+    (``select``, ``measure``), not deep in a strategy or measure."""
+    y = np.asarray(labels)
+    if y.shape != (n,) or not np.issubdtype(y.dtype, np.integer):
+        raise InfopickError(f"labels must be integers of shape ({n},), got {y.dtype} {y.shape}")
+    if n and (y.min() < 0 or y.max() >= MAX_CLASSES):
+        raise InfopickError(f"labels must be class indices in 0..{MAX_CLASSES - 1}, found {int(y.min())}..{int(y.max())}")
+    return y.astype(np.int64)
 
 
 def index_classes(top: int, name: str) -> tuple[str, ...]:

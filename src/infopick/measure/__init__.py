@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from infopick._util import resolve_rng
-from infopick.data.pool import Pool
+from infopick.data.pool import Pool, check_labels
 from infopick.errors import InfopickError
 from infopick.measure import coding, compression, coverage  # noqa: F401  (register the measures)
 from infopick.measure import labels as _label_bits  # noqa: F401  (a module name the `labels=` arguments shadow)
@@ -219,9 +219,7 @@ def _labels(data: Pool | Features, labels: npt.ArrayLike | None, n: int) -> npt.
     y = labels if labels is not None else (data.labels if isinstance(data, Pool) else None)
     if y is None:
         raise InfopickError("this measure reads labels and the pool has none")
-    from infopick.select import _check_labels
-
-    return _check_labels(y, n)
+    return check_labels(y, n)
 
 
 def _indices(selection: Selection | npt.ArrayLike, n: int) -> IntArray:

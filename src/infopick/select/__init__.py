@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from infopick._util import resolve_rng
-from infopick.data.pool import Pool
+from infopick.data.pool import Pool, check_labels
 from infopick.errors import BudgetError, InfopickError
 from infopick.select import active, baselines, coverage, geometry, information  # noqa: F401  (register the strategies)
 from infopick.select import auto as _auto  # noqa: F401  (last: it delegates to the others)
@@ -99,7 +99,7 @@ def select(
     if strat.label_use is not LabelUse.NONE:
         if labels is None:
             raise InfopickError(f"strategy {strat.name!r} reads labels ({strat.label_use.value}) but the pool has none")
-        y = _check_labels(labels, n)
+        y = check_labels(labels, n)
     rng = resolve_rng(seed)
     t0 = time.perf_counter()
     if eng is not None:
@@ -126,18 +126,6 @@ def _check_features(x: Features) -> np.ndarray:
     if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
         raise InfopickError("features contain NaN or inf")
     return arr
-
-
-def _check_labels(labels: npt.ArrayLike, n: int) -> npt.NDArray[np.int64]:
-    """Class indices (n,) in 0..MAX_CLASSES-1, as int64; anything else is refused here, not deep in a strategy."""
-    from infopick.data.pool import MAX_CLASSES
-
-    y = np.asarray(labels)
-    if y.shape != (n,) or not np.issubdtype(y.dtype, np.integer):
-        raise InfopickError(f"labels must be integers of shape ({n},), got {y.dtype} {y.shape}")
-    if n and (y.min() < 0 or y.max() >= MAX_CLASSES):
-        raise InfopickError(f"labels must be class indices in 0..{MAX_CLASSES - 1}, found {int(y.min())}..{int(y.max())}")
-    return y.astype(np.int64)
 
 
 def _check_budget(budget: int, n: int) -> None:
