@@ -106,9 +106,7 @@ def job(args: tuple[str, str, int]) -> dict:
     import torch
 
     from infopick.game.augment import augment
-    from infopick.game.model import build_cnn, recalibrate_batchnorm
-    from infopick.game.play import member_seeds, standardise, to_tensor
-    from infopick.game.trainer import Trainer
+    from infopick.game.play import _train, member_seeds, standardise, to_tensor
 
     spec, sel_name, seed = args
     rec, dev = parse_variant(spec), _DATA["device"]
@@ -124,24 +122,8 @@ def job(args: tuple[str, str, int]) -> dict:
     norm = (x.mean(dim=(0, 2, 3), keepdim=True), x.std(dim=(0, 2, 3), keepdim=True).clamp_min(1e-3))
     members = []
     for ms in member_seeds(seed, rec.ensemble):
-        torch.manual_seed(ms)
-        gen = torch.Generator(device=dev).manual_seed(ms)
-        model = build_cnn(1, 10, blocks=rec.blocks, width=rec.width, dropout=rec.dropout, kernel=rec.kernel,
-                          head_grid=rec.head_grid, hidden=rec.hidden).to(dev).to(memory_format=torch.channels_last)
-        batch = min(rec.batch_size, len(x))
-        state = {"order": torch.randperm(len(x), generator=gen, device=dev), "pos": 0}
-
-        def next_batch(state=state, gen=gen, batch=batch):
-            if state["pos"] + batch > len(x):
-                state["order"], state["pos"] = torch.randperm(len(x), generator=gen, device=dev), 0
-            b = state["order"][state["pos"] : state["pos"] + batch]
-            state["pos"] += batch
-            return standardise(augment(x[b], rec.augment, gen), norm), y[b]
-
-        model = Trainer(model, rec.train, next_batch).run()
-        if rec.bn_recalibrate:
-            recalibrate_batchnorm(model, list(standardise(x, norm).split(batch)))
-        members.append(model.eval())
+        torch.manual_seed(ms)  # weights and dropout, as play() seeds them
+        members.append(_train(x, y, norm, ms, rec, 10, None))  # the game's own training, on the GPU
     t_train = time.perf_counter() - t0
     acc = {}
     with torch.inference_mode():

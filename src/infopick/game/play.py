@@ -133,21 +133,25 @@ def _play(pool: Pool, idx: np.ndarray, sel: Selection, seed: int, rec: Recipe, p
 
 
 def _train(x: Any, y: Any, norm: tuple[Any, Any], seed: int, rec: Recipe, n_classes: int, progress: Progress | None) -> Any:
-    """One network trained on images ``x`` (k, c, h, w) in [0, 1] with labels ``y``; eval mode."""
+    """One network trained on images ``x`` (k, c, h, w) in [0, 1] with labels ``y``; eval mode.
+
+    Trains where ``x`` lives (the game: the CPU; benchmarks/exploration/recipe_search_gpu.py: a GPU).
+    """
     import torch
 
-    gen = torch.Generator().manual_seed(seed)
+    dev = x.device
+    gen = torch.Generator(device=dev).manual_seed(seed)
     model = build_cnn(x.shape[1], n_classes, blocks=rec.blocks, width=rec.width, dropout=rec.dropout,
                       kernel=rec.kernel, head_grid=rec.head_grid, hidden=rec.hidden)
-    model = model.to(memory_format=torch.channels_last)  # ~25 % faster convolutions on CPU
-    order = torch.randperm(len(x), generator=gen)
+    model = model.to(dev, memory_format=torch.channels_last)  # ~25 % faster convolutions on CPU
+    order = torch.randperm(len(x), generator=gen, device=dev)
     pos = 0
     batch = min(rec.batch_size, len(x))
 
     def next_batch() -> tuple[torch.Tensor, torch.Tensor]:
         nonlocal order, pos
         if pos + batch > len(x):
-            order, pos = torch.randperm(len(x), generator=gen), 0
+            order, pos = torch.randperm(len(x), generator=gen, device=dev), 0
         b = order[pos : pos + batch]
         pos += batch
         return standardise(augment(x[b], rec.augment, gen), norm), y[b]
