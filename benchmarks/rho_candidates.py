@@ -38,6 +38,15 @@ from infopick.select.io import read_selection
 BENCHES = (Path("benchmarks/mnist-bench"), Path("benchmarks/mnist-bench-k300"))
 
 
+def budget_delta(pool: infopick.Pool, x: np.ndarray, budget: int) -> float:
+    """Candidate 2's resolution: median distance (rows of ``x``, the PCA-50) from a pool image to its
+    nearest pick in a random ``budget``-subset, seed 0."""
+    index = faiss.IndexFlatL2(x.shape[1])
+    index.add(x[infopick.select(pool, budget, "random", seed=0).indices])
+    d2, _ = index.search(x, 1)
+    return float(np.median(np.sqrt(np.maximum(d2[:, 0], 0))))
+
+
 def main() -> None:
     pool = infopick.load("mnist")
     x = np.ascontiguousarray(embed(pool, "pca"), dtype=np.float32)
@@ -54,12 +63,6 @@ def main() -> None:
 
     pool_bits = clustered_bits(np.arange(len(z)))
 
-    def nearest(idx: np.ndarray) -> np.ndarray:
-        index = faiss.IndexFlatL2(x.shape[1])
-        index.add(x[idx])
-        d2, _ = index.search(x, 1)
-        return np.sqrt(np.maximum(d2[:, 0], 0))
-
     print("| candidate | cells | K | parameter | Spearman rho | 95 % interval |\n|---|---|---|---|---|---|")
     for bench in BENCHES:
         rows = [r for r in read_rows(bench / "results.jsonl") if r["strategy"] != "auto" and r["accuracy_test"] is not None]
@@ -67,7 +70,7 @@ def main() -> None:
             cells = [r for r in rows if r["budget"] == budget]
             picks = [read_selection(pool, bench / r["selection"]).indices for r in cells]
             acc = np.array([r["accuracy_test"] for r in cells])
-            delta = float(np.median(nearest(infopick.select(pool, budget, "random", seed=0).indices)))
+            delta = budget_delta(pool, x, budget)
             cov = fit_pool(pool, "coverage", delta=delta)
             candidates: dict[str, tuple[str, Callable[[np.ndarray], float]]] = {
                 "clustered coding rate": ("10 clusters", lambda idx: clustered_bits(idx) / pool_bits),

@@ -16,8 +16,8 @@ import argparse
 import json
 from pathlib import Path
 
-import faiss
 import numpy as np
+from rho_candidates import budget_delta  # this folder is on sys.path when run as a script
 from scipy.stats import spearmanr
 
 import infopick
@@ -38,9 +38,7 @@ def main() -> None:
     a = p.parse_args()
     pool = infopick.load("mnist")
     x = np.ascontiguousarray(embed(pool, "pca"), dtype=np.float32)
-    index = faiss.IndexFlatL2(x.shape[1])
-    index.add(x[infopick.select(pool, 1000, "random", seed=0).indices])
-    delta = float(np.median(np.sqrt(np.maximum(index.search(x, 1)[0][:, 0], 0))))
+    delta = budget_delta(pool, x, 1000)
     cov = fit_pool(pool, "coverage", delta=delta)
     done = {(r["strategy"], r["seed"]) for r in map(json.loads, OUT.read_text().splitlines())} if OUT.exists() else set()
     if not a.table:
