@@ -23,6 +23,7 @@ import numpy as np
 import infopick
 from infopick.embed import embed
 from infopick.neighbors import knn_graph
+from infopick.select.geometry import farthest_first
 
 
 def d2_sampling(x: np.ndarray, budget: int, rng: np.random.Generator) -> np.ndarray:
@@ -41,16 +42,8 @@ def kcenter_trim(x: np.ndarray, budget: int, rng: np.random.Generator, trim: flo
     # k-center greedy on the pool without its outliers (they neither get picked nor need covering).
     spread = knn_graph(x, 10).distances.mean(1)
     keep = np.flatnonzero(spread <= np.quantile(spread, 1 - trim))
-    xs = x[keep]
-    sq = np.einsum("ij,ij->i", xs, xs)
-    picks = [int(rng.integers(len(xs)))]
-    d2 = sq - 2 * (xs @ xs[picks[0]]) + sq[picks[0]]
-    while len(picks) < budget:
-        i = int(np.argmax(d2))
-        picks.append(i)
-        np.minimum(d2, sq - 2 * (xs @ xs[i]) + sq[i], out=d2)
-        d2[i] = -1.0
-    return keep[np.asarray(picks)]
+    picks, _ = farthest_first(x[keep], budget, np.array([rng.integers(len(keep))]))
+    return keep[picks]
 
 
 def main() -> None:
