@@ -106,20 +106,12 @@ def greedi(
 
 def _merge_facility(x: npt.NDArray[np.float32], union: IntArray, budget: int, k: int | None) -> IntArray:
     """Lazy greedy facility location over the candidates ``union``, serving every point of ``x``."""
-    from scipy import sparse
+    from infopick.neighbors import KnnGraph, knn_of
+    from infopick.select.coverage import facility_k, facility_similarity, lazy_greedy_facility
 
-    from infopick.neighbors import knn_of
-    from infopick.select.coverage import lazy_greedy_facility
-
-    k = k if k is not None else int(np.clip(len(x) // budget, 20, 300))
-    nbr, dist = knn_of(x, union, min(k, len(x) - 1))
-    dmax = float(dist.max())  # the strategy's convention: sim = dmax - distance, a point serves itself with dmax
-    m = len(union)
-    rows = np.concatenate([np.arange(m), np.repeat(np.arange(m), nbr.shape[1])])
-    cols = np.concatenate([union, nbr.ravel()])
-    vals = np.concatenate([np.full(m, dmax), dmax - dist.ravel().astype(np.float64)])
-    keep = cols >= 0
-    sim = sparse.csr_matrix((vals[keep], (rows[keep], cols[keep])), shape=(m, len(x)))
+    k = k if k is not None else facility_k(len(x), budget)
+    # The strategy's similarity (dmax - distance, a candidate serves itself with dmax), rows = candidates.
+    sim = facility_similarity(KnnGraph(*knn_of(x, union, min(k, len(x) - 1))), own=union, n_cols=len(x))
     order, _ = lazy_greedy_facility(sim, budget)
     return union[order]
 

@@ -294,7 +294,9 @@ def estimate(pool: Any, config: BenchConfig, todo: list[Cell], calibrate_steps: 
     # uint8 and one float32 copy in evaluation chunks, a k-NN graph with its sparse similarity
     # (~40 bytes per edge; k as facility picks it for the smallest budget), the network and
     # optimiser: per worker. Linear in n.
-    k = int(np.clip(n // max(1, min(config.budgets)), 20, 300))
+    from infopick.select.coverage import facility_k
+
+    k = facility_k(n, min(config.budgets))
     graph_mib = n * k * 40 / 2**20
     per_worker = 1000 + image_mib * 2 + graph_mib + 150
     return Estimate(len(todo), seconds, per_worker * config.workers,

@@ -192,19 +192,28 @@ class Facility(Strategy):
         self, features: Features, budget: int, *, rng: np.random.Generator, labels: npt.NDArray[np.int64] | None = None
     ) -> Selection:
         x = np.ascontiguousarray(features, dtype=np.float32)
-        k = self.k if self.k is not None else int(np.clip(len(x) // budget, 20, 300))
+        k = self.k if self.k is not None else facility_k(len(x), budget)
         sim = facility_similarity(knn_graph(x, k))
         idx, gains = lazy_greedy_facility(sim, budget, first=int(rng.integers(len(x))))
         return Selection(idx, self.name, self.label_use, gains, {"k": k})
 
 
-def facility_similarity(graph: KnnGraph) -> object:
-    """CSR (n, n): row j holds sim(j, i) for i = j and j's neighbours; sim = dmax - distance."""
+def facility_k(n: int, budget: int) -> int:
+    """facility's default graph degree: n / K neighbours, within 20..300 (measured: RESULTS.md, issue 3)."""
+    return int(np.clip(n // max(1, budget), 20, 300))
+
+
+def facility_similarity(graph: KnnGraph, *, own: IntArray | None = None, n_cols: int | None = None) -> object:
+    """CSR (n, n): row j holds sim(j, i) for i = j and j's neighbours; sim = dmax - distance.
+
+    ``own`` (m,) and ``n_cols``: the graph's rows are the points ``own`` of a pool of ``n_cols``
+    (candidates serving the whole pool, as the partition-and-merge step needs): CSR (m, n_cols).
+    """
     from scipy import sparse
 
     n, k = graph.indices.shape
     dmax = float(graph.distances.max())
-    if np.all(graph.indices >= 0):
+    if own is None and np.all(graph.indices >= 0):
         # Every row is itself then its k neighbours: build the CSR arrays directly, ~1/5 of the
         # memory of going through (row, col, value) triples (measured 9.2 GiB at 10^6 images that way).
         cols = np.empty((n, k + 1), dtype=np.int32 if n < 2**31 else np.int64)
@@ -219,11 +228,12 @@ def facility_similarity(graph: KnnGraph) -> object:
         del order
         indptr = np.arange(0, n * (k + 1) + 1, k + 1, dtype=cols.dtype)
         return sparse.csr_matrix((vals.ravel(), cols.ravel(), indptr), shape=(n, n))
+    own = np.arange(n) if own is None else np.asarray(own)
     rows = np.concatenate([np.arange(n), np.repeat(np.arange(n), k)])
-    cols = np.concatenate([np.arange(n), graph.indices.ravel()])
+    cols = np.concatenate([own, graph.indices.ravel()])
     vals = np.concatenate([np.full(n, dmax), dmax - graph.distances.ravel().astype(np.float64)])
     keep = cols >= 0
-    return sparse.csr_matrix((vals[keep], (rows[keep], cols[keep])), shape=(n, n))
+    return sparse.csr_matrix((vals[keep], (rows[keep], cols[keep])), shape=(n, n if n_cols is None else n_cols))
 
 
 def facility_value(sim: object, picks: IntArray) -> float:
