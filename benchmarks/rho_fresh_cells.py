@@ -1,0 +1,45 @@
+"""Issue 4, third stage: play subsets no measure has been scored on (seeds 7 and 8, K=100 and K=1000).
+
+    .venv/bin/python benchmarks/rho_fresh_cells.py     # plays 60 cells (~45 min on 2 cores)
+
+Started before any new measure was declared, and kept apart from the scoring: this script only plays
+the cells and stores, per line, the strategy, seed, budget, the picked indices and the accuracies,
+in results/rho_fresh_cells.jsonl. Same 15 strategies, UMAP selections, fast recipe and selection
+seed = training seed as the bench grid and rho_new_cells.py. What is scored on them, and the rule,
+are written down in benchmarks/rho_declared.py before its first run.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import infopick
+
+OUT = Path(__file__).parent / "results" / "rho_fresh_cells.jsonl"
+STRATEGIES = ("random facility kmeans kcenter probcover typiclust herding logdet extremes compression surprise "
+              "margin entropy bald hybrid").split()
+SEEDS = (7, 8)
+BUDGETS = (100, 1000)
+
+
+def main() -> None:
+    pool = infopick.load("mnist")
+    done = {(r["strategy"], r["seed"], r["budget"]) for r in map(json.loads, OUT.read_text().splitlines())} \
+        if OUT.exists() else set()
+    for seed in SEEDS:
+        for budget in BUDGETS:
+            for name in STRATEGIES:
+                if (name, seed, budget) in done:
+                    continue
+                sel = infopick.select(pool, budget, name, seed=seed, embed="umap")
+                res = infopick.play(pool, sel, seed=seed, recipe="fast")
+                line = {"strategy": name, "seed": seed, "budget": budget, "accuracy_test": res.accuracy_test,
+                        "accuracy_pool": res.accuracy_pool, "indices": sel.indices.tolist()}
+                with OUT.open("a") as fh:
+                    fh.write(json.dumps(line) + "\n")
+                print(name, seed, budget, flush=True)  # no accuracy printed: nothing to peek at
+
+
+if __name__ == "__main__":
+    main()
