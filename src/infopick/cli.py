@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"embedding the measure reads (default {DEFAULT_MEASURE_EMBED}; compression reads pixels): {embeddings}")
     m.add_argument("--seed", type=int, default=0, metavar="S", help="seed for the measure's own randomness (default 0)")
     m.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
-                   help="a measure parameter, repeatable (e.g. eps=0.5 for coding-rate, delta=2.0 for coverage)")
+                   help="a measure parameter, repeatable (e.g. eps=0.5 for coding-rate, delta=2.0 or power=log-n for coverage)")
     m.add_argument("--no-curve", action="store_true", help="skip the greedy curve and K (only N, M and M/N)")
     m.add_argument("--out", metavar="DIR", help="write measure.json, curve.png, informative.png and image_bits.npy here")
     m.add_argument("--json", action="store_true", help="print one JSON object on stdout")

@@ -81,6 +81,27 @@ def test_planted_coverage_one_pick_per_cluster_holds_everything() -> None:
     assert measure(x, "coverage", selection=[0, 3, 6], delta=3.0).fraction < 0.7  # three of one cluster
 
 
+def test_planted_coverage_power_two_is_the_gaussian_rate_at_the_mean_squared_error() -> None:
+    x = np.arange(10, dtype=np.float64)[:, None]  # points 0..9 on a line; one pick at 0
+    m = measure(x, "coverage", selection=[0], power=2.0, delta=1e-3, curve=False)
+    rms_after = np.sqrt((1e-3**2 + (np.arange(1, 10) ** 2).sum()) / 10)
+    # no picks: every point is only known to lie within 2 max |x - mean| = 9 of any pick
+    assert m.bits_subset == pytest.approx(10 * np.log2(9 / rms_after))
+    assert m.bits_pool == pytest.approx(10 * np.log2(9 / 1e-3))
+
+
+def test_planted_coverage_power_log_n_is_within_a_factor_e_of_the_covering_radius() -> None:
+    x = np.random.default_rng(0).normal(size=(300, 3))
+    sel = np.arange(0, 300, 30)
+    m = measure(x, "coverage", selection=sel, power="log-n", delta=1e-3, curve=False)
+    radius = np.sqrt(((x[:, None] - x[sel][None]) ** 2).sum(-1)).min(1).max()
+    r_empty = 2 * np.linalg.norm(x - x.mean(0), axis=1).max()
+    m_p = r_empty * 2 ** (-m.bits_subset / (300 * 3))  # the power mean the bits imply
+    assert radius / np.e * (1 - 1e-9) <= m_p <= radius
+    farther = measure(x, "coverage", selection=np.arange(10), power="log-n", delta=1e-3, curve=False)
+    assert m.facts["power"] == pytest.approx(np.log(300)) and farther.bits_subset != m.bits_subset
+
+
 def test_planted_compression_near_copy_is_cheap_noise_is_not() -> None:
     rng = np.random.default_rng(0)
     digit = np.zeros((20, 28, 28), dtype=np.uint8)
@@ -124,16 +145,17 @@ def digits_pca(digits: infopick.Pool, tmp_path_factory: pytest.TempPathFactory) 
 # Pinned on digits (train split, 1437 images, PCA-50, seed 0), measured by this code; a change
 # in any of them means the measure changed and RESULTS.md must be rerun.
 PINNED = {
-    "coding-rate": (249.625, 581),
-    "coverage": (59337.1, 202),
-    "label-bits": (4494.3, 454),
+    ("coding-rate", ()): (249.625, 581),
+    ("coverage", ()): (59337.1, 202),
+    ("coverage", (("power", "log-n"),)): (166026.3, 135),
+    ("label-bits", ()): (4494.3, 454),
 }
 
 
-@pytest.mark.parametrize("name", sorted(PINNED))
-def test_pinned_digits(name: str, digits: infopick.Pool, digits_pca: np.ndarray) -> None:
-    m = measure(digits_pca, name, labels=digits.labels, seed=0)
-    bits, k90 = PINNED[name]
+@pytest.mark.parametrize(("name", "params"), sorted(PINNED))
+def test_pinned_digits(name: str, params: tuple, digits: infopick.Pool, digits_pca: np.ndarray) -> None:
+    m = measure(digits_pca, name, labels=digits.labels, seed=0, **dict(params))
+    bits, k90 = PINNED[name, params]
     assert m.bits_pool == pytest.approx(bits, rel=1e-4)
     assert abs(m.k_for["0.9"] - k90) <= 0.02 * k90  # type: ignore[operator]
 
@@ -156,5 +178,9 @@ def test_errors_name_the_problem(digits: infopick.Pool) -> None:
         measure(x, "coverage", selection=[1, 1])
     with pytest.raises(InfopickError, match="NaN"):
         measure(np.full((5, 2), np.nan), "coverage")
+    with pytest.raises(InfopickError, match="log-n"):
+        measure(x, "coverage", power="big")
+    with pytest.raises(InfopickError, match=">= 0"):
+        measure(x, "coverage", power=-1.0)
     with pytest.raises(InfopickError, match="bogus"):
         measure(x, "coverage", bogus=1)

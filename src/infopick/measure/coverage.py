@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from infopick.errors import InfopickError
 from infopick.measure.base import Curve, Fitted, FloatArray, Measure, batch_size, register, take_best
 from infopick.neighbors import knn_graph
 from infopick.select.base import LabelUse
@@ -64,7 +65,7 @@ def _power(power: float | str, n: int) -> float:
     if power == "log-n":
         return float(np.log(max(n, 2)))
     if isinstance(power, str) or not np.isfinite(power) or power < 0:
-        raise ValueError(f"power must be a number >= 0 or 'log-n', got {power!r}")
+        raise InfopickError(f"coverage: power must be a number >= 0 or 'log-n', got {power!r}")
     return float(power)
 
 
