@@ -155,7 +155,8 @@ def table() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         params = ", ".join(f"{k}={v}" for k, v in r["params"].items()) or "defaults"
-        print(f"| {r['measure']} | {r['embed'] or 'pixels'} | {params} | {r['quantity']} | {r['labels']} | {r['budget']} | {r['subsets']} | "
+        name = " ".join([r["measure"], *(f"{k}={v}" for k, v in r.get("variant", {}).items())])
+        print(f"| {name} | {r['embed'] or 'pixels'} | {params} | {r['quantity']} | {r['labels']} | {r['budget']} | {r['subsets']} | "
               f"{r['rho']:+.2f} | {r['lo']:+.2f} .. {r['hi']:+.2f} | {r['rho_seeds01']:+.2f} | {r['rho_seeds2plus']:+.2f} |")
 
 
@@ -168,33 +169,42 @@ def pool_table(run: bool = True) -> None:
 
     from infopick.measure import DEFAULT_MEASURE_EMBED, fit_pool, registry
 
-    # Every measure at its defaults, then coverage on UMAP (the selection default): same rule, coarser geometry.
-    configs = [(name, None) for name in registry()] + [("coverage", "umap")]
+    # Every measure at its defaults, then coverage on UMAP (the selection default): same rule, coarser geometry;
+    # then coverage with power=log-n, the measure declared in benchmarks/rho_declared.py.
+    configs: list[tuple[str, str | None, dict]] = [(name, None, {}) for name in registry()]
+    configs += [("coverage", "umap", {}), ("coverage", None, {"power": "log-n"})]
     if run:
         pool = infopick.load("mnist")
         subsets = {k: infopick.select(pool, k, "random", seed=0).indices for k in (100, 1000)}
-        done = {(r["measure"], r["embed"]) for r in load_rows(POOL)}
-        for name, embed in configs:
-            if (name, embed or (DEFAULT_MEASURE_EMBED if registry()[name].input.value == "features" else None)) in done:
+        done = {_key(r) for r in load_rows(POOL)}
+        for name, embed, variant in configs:
+            resolved = embed or (DEFAULT_MEASURE_EMBED if registry()[name].input.value == "features" else None)
+            if _key({"measure": name, "embed": resolved, "variant": variant}) in done:
                 continue
             t0 = time.perf_counter()
-            pm = fit_pool(pool, name, embed=embed, seed=0)
+            pm = fit_pool(pool, name, embed=embed, seed=0, **variant)
             m = pm.measure(subsets[1000])
-            row = {"measure": name, "encoder": m.encoder, "params": m.params, "embed": m.facts.get("embed"), "n": m.n,
+            row = {"measure": name, "variant": variant, "encoder": m.encoder, "params": m.params, "embed": m.facts.get("embed"), "n": m.n,
                    "bits_pool": m.bits_pool, "bits_random_1000": m.bits_subset, "fraction_random_1000": m.fraction,
                    "fraction_random_100": pm.fraction(subsets[100]), "k_for": m.k_for, "seconds": m.seconds,
                    "seconds_total": time.perf_counter() - t0, "facts": m.facts, "machine": f"{platform.machine()}, {_threads()} threads"}
             with POOL.open("a") as fh:
                 fh.write(json.dumps(row) + "\n")
             print(f"{name}: N {m.bits_pool:.4g} bits, random 1000 holds {m.fraction:.4f}, K {m.k_for}, {row['seconds_total']:.1f} s", flush=True)
-    rows = list({(r["measure"], r["embed"]): r for r in load_rows(POOL)}.values())
+    rows = list({_key(r): r for r in load_rows(POOL)}.values())
     print("| measure | embedding | encoder | N = bits of the pool | M/N random K=100 | M/N random K=1000 | K for 90 % | 99 % | 99.9 % | seconds (fit + subset + curve) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         s = r["seconds"]
         k = r["k_for"]
-        print(f"| {r['measure']} | {r['embed'] or 'pixels'} | {r['encoder']} | {r['bits_pool']:.4g} | {r['fraction_random_100']:.4f} | {r['fraction_random_1000']:.4f} | "
+        name = " ".join([r["measure"], *(f"{k}={v}" for k, v in r.get("variant", {}).items())])
+        print(f"| {name} | {r['embed'] or 'pixels'} | {r['encoder']} | {r['bits_pool']:.4g} | {r['fraction_random_100']:.4f} | {r['fraction_random_1000']:.4f} | "
               f"{k['0.9']} | {k['0.99']} | {k['0.999']} | {s['fit']:.1f} + {s['subset']:.1f} + {s['curve']:.1f} |")
+
+
+def _key(row: dict) -> tuple[str, str | None, str]:
+    """A pool row's identity: measure, embedding and the parameters set away from the defaults."""
+    return row["measure"], row["embed"], json.dumps(row.get("variant", {}), sort_keys=True)
 
 
 def _threads() -> int:

@@ -23,7 +23,9 @@ Declared (written down and committed before any measure was computed on the fres
   mean accuracy over seeds 0-6, a predictor that knows every strategy's true standing) and, for
   reference, the default ``coverage`` and ``coding-rate`` on the same cells.
 
-95 % interval: percentile bootstrap over cells (2000 resamples, seed 0).
+95 % interval: percentile bootstrap over cells (2000 resamples, seed 0). Added after the verdict,
+outside the rule: the same measure on the 20-cell K=300 grid (benchmarks/mnist-bench-k300), a budget
+none of the scans looked at. Output: results/rho_declared.md.
 """
 
 from __future__ import annotations
@@ -42,14 +44,16 @@ from infopick.measure import fit_pool
 from infopick.select.io import read_selection
 
 BENCH = Path("benchmarks/mnist-bench")
+K300 = Path("benchmarks/mnist-bench-k300")
 NEW = Path(__file__).parent / "results" / "rho_new_cells.jsonl"
 
 
 def cells(pool: infopick.Pool) -> list[dict]:
     """Every scored cell: source, budget, strategy, seed, test accuracy and picked rows."""
-    out = [{"source": "bench", "budget": r["budget"], "strategy": r["strategy"], "seed": r["seed"],
-            "acc": r["accuracy_test"], "idx": read_selection(pool, BENCH / r["selection"]).indices}
-           for r in read_rows(BENCH / "results.jsonl") if r["strategy"] != "auto" and r["accuracy_test"] is not None]
+    out = [{"source": bench.name, "budget": r["budget"], "strategy": r["strategy"], "seed": r["seed"],
+            "acc": r["accuracy_test"], "idx": read_selection(pool, bench / r["selection"]).indices}
+           for bench in (BENCH, K300) for r in read_rows(bench / "results.jsonl")
+           if r["strategy"] != "auto" and r["accuracy_test"] is not None]
     for r in map(json.loads, NEW.read_text().splitlines()):  # seeds 5-6 kept no indices: pick them again
         sel = infopick.select(pool, 1000, r["strategy"], seed=r["seed"], embed="umap")
         hist = np.bincount(pool.labels[sel.indices], minlength=10)
@@ -81,9 +85,10 @@ def main() -> None:
             older[(c["budget"], c["strategy"])].append(c["acc"])
     ceiling = np.array([np.mean(older[(c["budget"], c["strategy"])]) for c in all_cells])
     print("| K | cells | n | quantity | Spearman rho | 95 % interval |\n|---|---|---|---|---|---|")
-    for budget in (100, 1000):
+    for budget in (100, 1000, 300):
         groups = {"fresh (seeds 7-8)": [c["source"] == "fresh" and c["budget"] == budget for c in all_cells],
-                  "pooled": [c["budget"] == budget for c in all_cells]}
+                  "pooled": [c["budget"] == budget for c in all_cells]} if budget != 300 else \
+                 {"K=300 grid, outside the rule": [c["budget"] == 300 for c in all_cells]}
         for label, mask in groups.items():
             m = np.array(mask)
             for name, f in fractions.items():

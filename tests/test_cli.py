@@ -158,6 +158,9 @@ def test_measure_json_contract_and_out_dir(capsys: pytest.CaptureFixture[str], t
     assert code == 0 and "holds M =" in out and "K holding" not in out
     code, out, _ = run(capsys, "measure", "--data", "digits", "--selection", str(sel), "--no-curve", "--json", "--param", "dims=5")
     assert code == 0 and json.loads(out)["params"]["dims"] == 5 and json.loads(out)["facts"]["dim"] == 5
+    code, out, _ = run(capsys, "measure", "--data", "digits", "--measure", "coverage", "--selection", str(sel), "--no-curve",
+                       "--json", "--param", "power=log-n")  # a VALUE that is not JSON stays a string
+    assert code == 0 and json.loads(out)["facts"]["power"] == pytest.approx(np.log(1437))
     code, out, _ = run(capsys, "measures")
     assert code == 0 and "label-bits" in out
 
