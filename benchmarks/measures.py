@@ -155,8 +155,7 @@ def table() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         params = ", ".join(f"{k}={v}" for k, v in r["params"].items()) or "defaults"
-        name = " ".join([r["measure"], *(f"{k}={v}" for k, v in r.get("variant", {}).items())])
-        print(f"| {name} | {r['embed'] or 'pixels'} | {params} | {r['quantity']} | {r['labels']} | {r['budget']} | {r['subsets']} | "
+        print(f"| {r['measure']} | {r['embed'] or 'pixels'} | {params} | {r['quantity']} | {r['labels']} | {r['budget']} | {r['subsets']} | "
               f"{r['rho']:+.2f} | {r['lo']:+.2f} .. {r['hi']:+.2f} | {r['rho_seeds01']:+.2f} | {r['rho_seeds2plus']:+.2f} |")
 
 
@@ -176,10 +175,10 @@ def pool_table(run: bool = True) -> None:
     if run:
         pool = infopick.load("mnist")
         subsets = {k: infopick.select(pool, k, "random", seed=0).indices for k in (100, 1000)}
-        done = {_key(r) for r in load_rows(POOL)}
+        done = {_pool_key(r) for r in load_rows(POOL)}
         for name, embed, variant in configs:
             resolved = embed or (DEFAULT_MEASURE_EMBED if registry()[name].input.value == "features" else None)
-            if _key({"measure": name, "embed": resolved, "variant": variant}) in done:
+            if _pool_key({"measure": name, "embed": resolved, "variant": variant}) in done:
                 continue
             t0 = time.perf_counter()
             pm = fit_pool(pool, name, embed=embed, seed=0, **variant)
@@ -191,7 +190,7 @@ def pool_table(run: bool = True) -> None:
             with POOL.open("a") as fh:
                 fh.write(json.dumps(row) + "\n")
             print(f"{name}: N {m.bits_pool:.4g} bits, random 1000 holds {m.fraction:.4f}, K {m.k_for}, {row['seconds_total']:.1f} s", flush=True)
-    rows = list({_key(r): r for r in load_rows(POOL)}.values())
+    rows = list({_pool_key(r): r for r in load_rows(POOL)}.values())
     print("| measure | embedding | encoder | N = bits of the pool | M/N random K=100 | M/N random K=1000 | K for 90 % | 99 % | 99.9 % | seconds (fit + subset + curve) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
@@ -202,7 +201,7 @@ def pool_table(run: bool = True) -> None:
               f"{k['0.9']} | {k['0.99']} | {k['0.999']} | {s['fit']:.1f} + {s['subset']:.1f} + {s['curve']:.1f} |")
 
 
-def _key(row: dict) -> tuple[str, str | None, str]:
+def _pool_key(row: dict) -> tuple[str, str | None, str]:
     """A pool row's identity: measure, embedding and the parameters set away from the defaults."""
     return row["measure"], row["embed"], json.dumps(row.get("variant", {}), sort_keys=True)
 

@@ -101,7 +101,7 @@ class _FittedCoverage(Fitted):
         return self.n * self.d / self.p * float(np.log2(cost_before / cost_after))
 
     def _nearest(self, idx: IntArray) -> FloatArray:
-        """min(distance to the mean, distance to the nearest row of ``idx``) for every row."""
+        """min(D_i with no picks, distance to the nearest row of ``idx``) for every row."""
         if len(idx) == 0:
             return self.d0.copy()
         import faiss
