@@ -35,8 +35,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from rho_fresh_cells import OUT as FRESH  # this folder is on sys.path when run as a script
-from scipy.stats import spearmanr
+from rho_candidates import spearman_interval  # this folder is on sys.path when run as a script
+from rho_fresh_cells import OUT as FRESH
 
 import infopick
 from infopick.bench.store import read_rows
@@ -65,12 +65,6 @@ def cells(pool: infopick.Pool) -> list[dict]:
     return out
 
 
-def rho(f: np.ndarray, acc: np.ndarray) -> str:
-    draws = np.random.default_rng(0).integers(0, len(acc), (2000, len(acc)))
-    boot = [spearmanr(f[d], acc[d])[0] for d in draws]
-    return f"{spearmanr(f, acc)[0]:.3f} | [{np.nanpercentile(boot, 2.5):.2f}, {np.nanpercentile(boot, 97.5):.2f}]"
-
-
 def main() -> None:
     pool = infopick.load("mnist")
     all_cells = cells(pool)
@@ -92,9 +86,9 @@ def main() -> None:
         for label, mask in groups.items():
             m = np.array(mask)
             for name, f in fractions.items():
-                print(f"| {budget} | {label} | {m.sum()} | {name} | {rho(f[m], acc[m])} |")
+                print(f"| {budget} | {label} | {m.sum()} | {name} | {spearman_interval(f[m], acc[m])} |")
             if label.startswith("fresh"):
-                print(f"| {budget} | {label} | {m.sum()} | ceiling: strategy's mean over seeds 0-6 | {rho(ceiling[m], acc[m])} |")
+                print(f"| {budget} | {label} | {m.sum()} | ceiling: strategy's mean over seeds 0-6 | {spearman_interval(ceiling[m], acc[m])} |")
 
 
 if __name__ == "__main__":

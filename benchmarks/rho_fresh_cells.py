@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rho_new_cells import STRATEGIES  # this folder is on sys.path when run as a script
+
 import infopick
 
 OUT = Path(__file__).parent / "results" / "rho_fresh_cells.jsonl"
-STRATEGIES = ("random facility kmeans kcenter probcover typiclust herding logdet extremes compression surprise "
-              "margin entropy bald hybrid").split()
 SEEDS = (7, 8)
 BUDGETS = (100, 1000)
 

@@ -82,6 +82,7 @@ class _FittedCoverage(Fitted):
             # No free mean codeword: it would hide the tail a large p is for (MNIST PCA-50, K=100:
             # 29 % of the images lie nearer the mean than any pick). No pick is farther than 2 max d0.
             self.d0 = np.full(self.n, 2 * self.d0.max(initial=0.0))
+        self.cost_empty = float(self._cost(self.d0).sum())  # what bits() and the greedy count down from
         mean = "geometric mean" if power == 0 else f"power mean p={power:.3g}"
         self.encoder = f"{self.d}-d embedding, nearest-codeword Gaussian code, delta={delta:.3g}, {mean}"
         self.facts = {"delta": delta, "dim": self.d, "power": power}
@@ -112,7 +113,7 @@ class _FittedCoverage(Fitted):
         return np.minimum(self.d0, np.sqrt(np.maximum(d2[:, 0], 0)).astype(np.float64))
 
     def bits(self, idx: IntArray) -> float:
-        return float(self._held(float(self._cost(self.d0).sum()), float(self._cost(self._nearest(idx)).sum())))
+        return float(self._held(self.cost_empty, float(self._cost(self._nearest(idx)).sum())))
 
     def image_bits(self, idx: IntArray) -> FloatArray:
         return self._r(self._nearest(idx))
@@ -132,7 +133,6 @@ class _FittedCoverage(Fitted):
         if graph is not None:
             nbr, valid = np.maximum(graph.indices, 0), graph.indices >= 0
             r_edge = self._cost(graph.distances.astype(np.float64))  # cost left to a neighbour served by the candidate
-        base = float(self._cost(self.d0).sum())
         near = self.d0.copy()
         available = np.ones(self.n, dtype=bool)
         order: list[int] = []
@@ -145,7 +145,7 @@ class _FittedCoverage(Fitted):
                 gains += np.where(valid, np.maximum(r_now[nbr] - r_edge, 0.0), 0.0).sum(axis=1)
             batch = take_best(gains, available, batch_size(len(order), self.growth), rng)
             near, residual = self._add(near, r_now, batch)
-            values.extend(self._held(base, r) for r in residual)
+            values.extend(self._held(self.cost_empty, r) for r in residual)
             order.extend(int(i) for i in batch)
             available[batch] = False
             total = values[-1]
