@@ -34,6 +34,21 @@ def check_seed(seed: object) -> int:
     return int(seed)
 
 
+@contextlib.contextmanager
+def fixed_threads() -> Iterator[None]:
+    """Run BLAS/LAPACK and OpenMP on one thread inside the block, wherever the process runs.
+
+    A float result must not depend on the machine's thread count: a threaded BLAS splits its
+    sums differently at 1 and 2 threads (sklearn's randomised PCA gave float32 features that
+    differed by 2e-5 between a Ray worker, one thread, and this process, two). One thread is
+    the count every process can have.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        yield
+
+
 def seed_int(rng: np.random.Generator) -> int:
     """Draw a 63-bit integer seed from ``rng`` to seed another library (torch)."""
     return int(rng.integers(0, 2**63 - 1))

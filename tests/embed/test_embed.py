@@ -84,3 +84,16 @@ def test_large_pools_are_embedded_in_chunks_into_a_memory_mapped_cache(home: Pat
     assert isinstance(z, np.memmap) and z.shape == (3000, 5) and z.dtype == np.float32
     assert np.array_equal(z, infopick.embed(pool, emb, seed=0, cache=False))  # same numbers without the file
     assert not list((home / "embed").glob("*.tmp"))
+
+
+@pytest.mark.parametrize("method", ["pca", "umap"])
+def test_an_embedding_is_the_same_at_any_blas_thread_count(digits: infopick.Pool, method: str) -> None:
+    # A Ray worker runs BLAS on one thread, this process on two: the features (and so every
+    # measure read from them) must not depend on it, bit for bit.
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=2):
+        two = embed(digits, method, cache=False)
+    with threadpool_limits(limits=1):
+        one = embed(digits, method, cache=False)
+    assert np.array_equal(one, two)

@@ -22,6 +22,8 @@ class Embedder(ABC):
     # ``out_dim(images)`` and ``embed_into(images, out, rng=, progress=, engine=)``, which such embedders
     # define (``engine``: run the chunks as an engine's tasks, e.g. on Ray).
     out_of_core_above: ClassVar[float] = float("inf")
+    # Bumped when an embedder's output changes for the same parameters: old cache files are not read.
+    cache_version: ClassVar[int] = 1
 
     @abstractmethod
     def embed(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from infopick._util import seed_int
+from infopick._util import fixed_threads, seed_int
 from infopick.embed.base import Embedder, flat_unit, register_embedder
 from infopick.typing import Progress, UInt8Array
 
@@ -36,6 +36,7 @@ class PCA(Embedder):
     name = "pca"
     summary = "principal components of the pixels (dim 50)"
     out_of_core_above = 200_000  # fitted on a seeded sample of this many images, applied in chunks
+    cache_version = 2  # 2: fitted and projected at one BLAS thread (the same floats at any thread count)
 
     def __init__(self, *, dim: int = 50) -> None:
         self.dim = dim
@@ -52,7 +53,8 @@ class PCA(Embedder):
         x = flat_unit(images)
         dim = max(1, min(self.dim, x.shape[0], x.shape[1]))
         pca = _PCA(n_components=dim, svd_solver="randomized" if dim < min(x.shape) else "full", random_state=seed_int(rng) % 2**32)
-        with np.errstate(invalid="ignore", divide="ignore"):  # constant images: sklearn divides by a total variance of 0
+        # constant images: sklearn divides by a total variance of 0
+        with np.errstate(invalid="ignore", divide="ignore"), fixed_threads():
             return pca.fit_transform(x).astype(np.float32)
 
     def out_dim(self, images: UInt8Array) -> int:
@@ -70,7 +72,7 @@ class PCA(Embedder):
 
         rows = np.sort(rng.choice(len(images), size=int(min(len(images), self.out_of_core_above)), replace=False))
         pca = _PCA(n_components=out.shape[1], svd_solver="randomized", random_state=seed_int(rng) % 2**32)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore"), fixed_threads():
             pca.fit(flat_unit(images[rows]))
         if engine is None:
             from infopick.distributed import LocalEngine
@@ -89,10 +91,10 @@ class PCA(Embedder):
 
 def _project(pca: Any, block: UInt8Array) -> npt.NDArray[np.float32]:
     """One chunk of images (m, h, w[, c]) through a fitted PCA: float32 (m, dim). A task on any engine."""
-    # In float64, rounded once: the same float32 numbers whatever BLAS threading the process has
-    # (a Ray worker runs one thread, this process two; float32 sums differed in the last bit).
+    # In float64, rounded once, at one BLAS thread: the same float32 numbers in a Ray worker and here.
     x = flat_unit(block).astype(np.float64)
-    return ((x - pca.mean_) @ pca.components_.T.astype(np.float64)).astype(np.float32)
+    with fixed_threads():
+        return ((x - pca.mean_) @ pca.components_.T.astype(np.float64)).astype(np.float32)
 
 
 CHUNK = 65_536  # images projected at a time: 65536 x 784 float32 = 205 MB
