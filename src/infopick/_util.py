@@ -36,17 +36,22 @@ def check_seed(seed: object) -> int:
 
 @contextlib.contextmanager
 def fixed_threads() -> Iterator[None]:
-    """Run BLAS/LAPACK and OpenMP on one thread inside the block, wherever the process runs.
+    """Run BLAS/LAPACK and OpenMP on ``FIXED_THREADS`` threads inside the block, wherever the process runs.
 
     A float result must not depend on the machine's thread count: a threaded BLAS splits its
     sums differently at 1 and 2 threads (sklearn's randomised PCA gave float32 features that
-    differed by 2e-5 between a Ray worker, one thread, and this process, two). One thread is
-    the count every process can have.
+    differed by 2e-5 between a Ray worker, one thread, and this process, two). Two is the count
+    every published number of this project was computed at (2-core machines), so the features are
+    unchanged here and the same in a one-thread Ray worker or on a 64-core machine (OpenBLAS
+    raises its count inside the block even where the process started with one).
     """
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=1):
+    with threadpool_limits(limits=FIXED_THREADS):
         yield
+
+
+FIXED_THREADS = 2
 
 
 def seed_int(rng: np.random.Generator) -> int:

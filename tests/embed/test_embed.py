@@ -62,7 +62,7 @@ def test_a_damaged_cache_file_is_recomputed(digits: infopick.Pool, home: Path) -
 
 
 def test_unknown_embedding_lists_the_valid_ones(digits: infopick.Pool) -> None:
-    with pytest.raises(infopick.UnknownNameError, match="valid: autoencoder, contrastive, pca, pixels, umap"):
+    with pytest.raises(infopick.UnknownNameError, match="valid: autoencoder, contrastive, invariant, pca, pixels, umap"):
         embed(digits, "tsne")
 
 

@@ -97,8 +97,7 @@ def cache_path(pool: Pool, emb: Embedder, seed: int) -> Path:
     h = hashlib.sha256()
     h.update(str(pool.images.shape).encode())
     h.update(np.ascontiguousarray(pool.images).data)
-    version = {"v": CACHE_VERSION} if emb.cache_version == 1 else {"v": CACHE_VERSION, "ev": emb.cache_version}
-    key = json.dumps({"method": emb.name, "params": emb.params(), "seed": seed, **version}, sort_keys=True)
+    key = json.dumps({"method": emb.name, "params": emb.params(), "seed": seed, "v": CACHE_VERSION}, sort_keys=True)
     h.update(key.encode())
     return cache_dir() / f"{emb.name}-{h.hexdigest()[:20]}.npy"
 

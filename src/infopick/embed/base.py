@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 import numpy as np
@@ -22,8 +23,6 @@ class Embedder(ABC):
     # ``out_dim(images)`` and ``embed_into(images, out, rng=, progress=, engine=)``, which such embedders
     # define (``engine``: run the chunks as an engine's tasks, e.g. on Ray).
     out_of_core_above: ClassVar[float] = float("inf")
-    # Bumped when an embedder's output changes for the same parameters: old cache files are not read.
-    cache_version: ClassVar[int] = 1
 
     @abstractmethod
     def embed(
@@ -33,6 +32,12 @@ class Embedder(ABC):
 
     def params(self) -> dict[str, Any]:
         return dict(vars(self))
+
+    def mapper(self, images: UInt8Array, *, rng: np.random.Generator) -> Callable[[UInt8Array], npt.NDArray[np.floating]] | None:
+        """The map fitted to ``images`` as a function of new images (m, ...) -> (m, d), drawing what
+        ``embed`` draws from ``rng``; None where the map cannot take new images without refitting
+        (then the nuisance radius of ``infopick.nuisance`` cannot be calibrated in it)."""
+        return None
 
 
 E = TypeVar("E", bound=type[Embedder])

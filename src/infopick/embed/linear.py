@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,6 +29,9 @@ class Pixels(Embedder):
     ) -> npt.NDArray[np.float32]:
         return flat_unit(images)
 
+    def mapper(self, images: UInt8Array, *, rng: np.random.Generator) -> Callable[[UInt8Array], npt.NDArray[np.floating]]:
+        return flat_unit
+
 
 @register_embedder
 class PCA(Embedder):
@@ -36,7 +40,6 @@ class PCA(Embedder):
     name = "pca"
     summary = "principal components of the pixels (dim 50)"
     out_of_core_above = 200_000  # fitted on a seeded sample of this many images, applied in chunks
-    cache_version = 2  # 2: fitted and projected at one BLAS thread (the same floats at any thread count)
 
     def __init__(self, *, dim: int = 50) -> None:
         self.dim = dim
@@ -56,6 +59,25 @@ class PCA(Embedder):
         # constant images: sklearn divides by a total variance of 0
         with np.errstate(invalid="ignore", divide="ignore"), fixed_threads():
             return pca.fit_transform(x).astype(np.float32)
+
+    def mapper(self, images: UInt8Array, *, rng: np.random.Generator) -> Callable[[UInt8Array], npt.NDArray[np.floating]]:
+        """The PCA fitted as ``embed`` fits it (same seed draw, fixed threads), projecting new images."""
+        from sklearn.decomposition import PCA as _PCA
+
+        fit_on = images
+        if len(images) > self.out_of_core_above:
+            fit_on = images[np.sort(rng.choice(len(images), size=int(self.out_of_core_above), replace=False))]
+        x = flat_unit(np.asarray(fit_on))
+        dim = max(1, min(self.dim, x.shape[0], x.shape[1]))
+        pca = _PCA(n_components=dim, svd_solver="randomized" if dim < min(x.shape) else "full", random_state=seed_int(rng) % 2**32)
+        with np.errstate(invalid="ignore", divide="ignore"), fixed_threads():
+            pca.fit(x)
+
+        def project(new: UInt8Array) -> npt.NDArray[np.floating]:
+            with fixed_threads():
+                return (flat_unit(new).astype(np.float64) - pca.mean_) @ pca.components_.T.astype(np.float64)
+
+        return project
 
     def out_dim(self, images: UInt8Array) -> int:
         return max(1, min(self.dim, len(images), int(np.prod(images.shape[1:]))))
@@ -91,10 +113,64 @@ class PCA(Embedder):
 
 def _project(pca: Any, block: UInt8Array) -> npt.NDArray[np.float32]:
     """One chunk of images (m, h, w[, c]) through a fitted PCA: float32 (m, dim). A task on any engine."""
-    # In float64, rounded once, at one BLAS thread: the same float32 numbers in a Ray worker and here.
+    # In float64, rounded once, at a fixed BLAS thread count: the same float32 numbers in a Ray worker and here.
     x = flat_unit(block).astype(np.float64)
     with fixed_threads():
         return ((x - pca.mean_) @ pca.components_.T.astype(np.float64)).astype(np.float32)
+
+
+@register_embedder
+class Invariant(Embedder):
+    """PCA of low-passed, standardised images: features in which nuisance copies stay close (n, dim).
+
+    Each image is blurred (Gaussian, ``blur_px``: pixel noise and sub-pixel shifts averaged out),
+    turned to grey, centred and scaled to unit length (brightness and contrast divided out),
+    then projected on the pool's top ``dim`` principal axes. Distances are in units of the unit
+    sphere (two opposite images lie 2 apart). The nuisance model's radius is calibrated in it
+    (``mapper``): the encoder the measures and ``auto``'s screen read.
+    """
+
+    name = "invariant"
+    summary = "PCA of blurred, standardised images: nuisance copies stay close (dim 50)"
+
+    def __init__(self, *, dim: int = 50, blur_px: float = 1.5) -> None:
+        self.dim = dim
+        self.blur_px = blur_px
+
+    def embed(
+        self, images: UInt8Array, *, rng: np.random.Generator, progress: Progress | None = None
+    ) -> npt.NDArray[np.float32]:
+        return self.mapper(images, rng=rng)(images).astype(np.float32)
+
+    def mapper(self, images: UInt8Array, *, rng: np.random.Generator) -> Callable[[UInt8Array], npt.NDArray[np.floating]]:
+        from sklearn.decomposition import PCA as _PCA
+
+        x = standardise(images, self.blur_px)
+        dim = max(1, min(self.dim, x.shape[0], x.shape[1]))
+        pca = _PCA(n_components=dim, svd_solver="randomized" if dim < min(x.shape) else "full", random_state=seed_int(rng) % 2**32)
+        with fixed_threads():
+            pca.fit(x)
+
+        def project(new: UInt8Array) -> npt.NDArray[np.floating]:
+            with fixed_threads():
+                return (standardise(new, self.blur_px).astype(np.float64) - pca.mean_) @ pca.components_.T.astype(np.float64)
+
+        return project
+
+
+def standardise(images: UInt8Array, blur_px: float) -> npt.NDArray[np.float32]:
+    """(n, h, w[, c]) uint8 -> (n, h*w) float32: grey, Gaussian blur of ``blur_px``, centred, unit length."""
+    from scipy import ndimage
+
+    x = np.asarray(images).astype(np.float32) / np.float32(255)
+    if x.ndim == 4:
+        x = x.mean(axis=3)
+    if blur_px > 0:
+        x = ndimage.gaussian_filter(x, sigma=(0, blur_px, blur_px))
+    x = x.reshape(len(x), -1)
+    x -= x.mean(axis=1, keepdims=True)
+    # a constant image has no shape: it stays at 0 instead of being blown up from rounding noise
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), np.float32(1e-3))
 
 
 CHUNK = 65_536  # images projected at a time: 65536 x 784 float32 = 205 MB

@@ -23,7 +23,6 @@ class UMAP(Embedder):
 
     name = "umap"
     summary = "UMAP of the PCA-50 pixels (dim 10)"
-    cache_version = 2  # 2: its PCA-50 input is computed at one BLAS thread (see PCA.cache_version)
 
     def __init__(self, *, dim: int = 10, n_neighbors: int = 15, min_dist: float = 0.0) -> None:
         self.dim = dim

@@ -109,7 +109,8 @@ def select(
                             engine=eng, rng=rng, params=strat.params())
         sel = Selection(idx, strat.name, strat.label_use, None, facts)
     else:
-        sel = strat.select(features, int(budget), rng=rng, labels=y)
+        extra = {"images": data.images} if strat.wants_images and isinstance(data, Pool) else {}
+        sel = strat.select(features, int(budget), rng=rng, labels=y, **extra)
     seconds = time.perf_counter() - t0
     _check_selection(sel.indices, int(budget), n, strat.name)
     meta = {"params": strat.params(), "seed": seed if not isinstance(seed, np.random.Generator) else "generator",

@@ -61,6 +61,8 @@ class Strategy(ABC):
     label_use: ClassVar[LabelUse]
     summary: ClassVar[str]
     input: ClassVar[Input] = Input.FEATURES
+    # True: ``select`` also passes ``images=`` (the pool's uint8 images) when it has a pool.
+    wants_images: ClassVar[bool] = False
 
     @abstractmethod
     def select(

@@ -1,0 +1,117 @@
+"""Stress suite: the default (``auto``) against ``random`` on pools it was not tuned on.
+
+Reproduce (about an hour on 2 cores; resumable, one JSON line per cell):
+
+    .venv/bin/python benchmarks/stress/run.py --out benchmarks/stress/results [--pools NAME,...] [--strategies auto,kcenter]
+    .venv/bin/python benchmarks/stress/run.py --out benchmarks/stress/results --table
+
+Each cell: build the pool (seeded, pools.py), select K with the strategy (selection seed = the
+cell's seed, UMAP embedding seed 0), play the ``fast`` recipe (training seed = the cell's seed),
+and record test / pool accuracy, the share of picks that are nuisance copies (rows whose
+original is elsewhere in the pool) and junk, the selection seconds and what ``auto`` measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import pools as stress_pools  # noqa: E402
+
+
+def run(out: Path, names: list[str], strategies: list[str], seeds: int) -> None:
+    from infopick import play, select
+
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "results.jsonl"
+    done = set()
+    if path.is_file():
+        done = {(r["pool"], r["strategy"], r["budget"], r["seed"]) for r in map(json.loads, path.read_text().splitlines())}
+    for name in names:
+        builder, budgets = stress_pools.POOLS[name]
+        todo = [(s, k, seed) for k in budgets for s in ["random", *strategies] for seed in range(seeds)
+                if (name, s, k, seed) not in done]
+        if not todo:
+            continue
+        t0 = time.perf_counter()
+        pool, truth = builder()
+        print(f"{name}: {len(pool)} images built in {time.perf_counter() - t0:.0f} s", flush=True)
+        for strategy, budget, seed in todo:
+            sel = select(pool, budget, strategy, seed=seed)
+            res = play(pool, sel, seed=seed, recipe="fast")
+            idx = sel.indices
+            row = {
+                "pool": name, "strategy": strategy, "budget": budget, "seed": seed, "n": len(pool),
+                "accuracy_test": res.accuracy_test, "accuracy_pool": res.accuracy_pool,
+                "copy_share": float(np.mean(truth["copy_of"][idx] >= 0)), "junk_share": float(np.mean(truth["junk"][idx])),
+                "pool_copy_share": float(np.mean(truth["copy_of"] >= 0)), "pool_junk_share": float(np.mean(truth["junk"])),
+                "select_seconds": float(sel.meta.get("seconds", 0.0)), "embed_seconds": float(sel.meta.get("embed_seconds", 0.0)),
+                "chosen": sel.meta.get("chosen"), "screen": sel.meta.get("screen"), "seconds": res.seconds,
+            }
+            with path.open("a") as fh:
+                fh.write(json.dumps(row) + "\n")
+            print(f"  {strategy} K={budget} seed {seed}: test {res.accuracy_test:.2f} copies {row['copy_share']:.3f} "
+                  f"junk {row['junk_share']:.3f} ({row['select_seconds']:.1f} s select)", flush=True)
+
+
+def welch(a: list[float], b: list[float]) -> tuple[float, float, float]:
+    """Mean difference a - b and its Welch 95 % interval."""
+    from scipy import stats
+
+    a_, b_ = np.asarray(a), np.asarray(b)
+    va, vb = a_.var(ddof=1) / len(a_), b_.var(ddof=1) / len(b_)
+    diff = float(a_.mean() - b_.mean())
+    se = float(np.sqrt(va + vb))
+    if se == 0:
+        return diff, diff, diff
+    dof = (va + vb) ** 2 / (va**2 / (len(a_) - 1) + vb**2 / (len(b_) - 1))
+    h = float(stats.t.ppf(0.975, dof)) * se
+    return diff, diff - h, diff + h
+
+
+def table(out: Path, strategy: str = "auto") -> str:
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    lines = [f"| pool | K | {strategy} test % | random test % | difference [95 % CI] | copies picked {strategy} / random "
+             f"| junk picked {strategy} / random | {strategy} ran | select s |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for name, (_, budgets) in stress_pools.POOLS.items():
+        for k in budgets:
+            a = [r for r in rows if r["pool"] == name and r["budget"] == k and r["strategy"] == strategy]
+            b = [r for r in rows if r["pool"] == name and r["budget"] == k and r["strategy"] == "random"]
+            if len(a) < 2 or len(b) < 2:
+                continue
+            ta, tb = [r["accuracy_test"] for r in a], [r["accuracy_test"] for r in b]
+            d, lo, hi = welch(ta, tb)
+            ran = ",".join(sorted({str(r["chosen"] or r["strategy"]) for r in a}))
+            lines.append(
+                f"| {name} | {k} | {np.mean(ta):.2f} ± {np.std(ta, ddof=1):.2f} | {np.mean(tb):.2f} ± {np.std(tb, ddof=1):.2f} "
+                f"| {d:+.2f} [{lo:+.2f}, {hi:+.2f}] | {np.mean([r['copy_share'] for r in a]):.3f} / {np.mean([r['copy_share'] for r in b]):.3f} "
+                f"| {np.mean([r['junk_share'] for r in a]):.3f} / {np.mean([r['junk_share'] for r in b]):.3f} | {ran} "
+                f"| {np.median([r['select_seconds'] for r in a]):.1f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
+    ap.add_argument("--pools", default=",".join(stress_pools.POOLS))
+    ap.add_argument("--strategies", default="auto")
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--table", action="store_true")
+    ap.add_argument("--strategy", default="auto", help="with --table: the strategy compared with random")
+    args = ap.parse_args()
+    if args.table:
+        print(table(args.out, args.strategy))
+        return
+    run(args.out, args.pools.split(","), args.strategies.split(","), args.seeds)
+
+
+if __name__ == "__main__":
+    main()
