@@ -23,12 +23,14 @@ SEEDS = (7, 8)
 BUDGETS = (100, 1000)
 
 
-def main() -> None:
+def play(out: Path, seeds: tuple[int, ...], budgets: tuple[int, ...]) -> None:
+    """Play every (strategy, seed, budget) cell not yet in ``out``; one JSON line each, indices kept."""
     pool = infopick.load("mnist")
-    done = {(r["strategy"], r["seed"], r["budget"]) for r in map(json.loads, OUT.read_text().splitlines())} \
-        if OUT.exists() else set()
-    for seed in SEEDS:
-        for budget in BUDGETS:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    done = {(r["strategy"], r["seed"], r["budget"]) for r in map(json.loads, out.read_text().splitlines())} \
+        if out.exists() else set()
+    for seed in seeds:
+        for budget in budgets:
             for name in STRATEGIES:
                 if (name, seed, budget) in done:
                     continue
@@ -36,9 +38,13 @@ def main() -> None:
                 res = infopick.play(pool, sel, seed=seed, recipe="fast")
                 line = {"strategy": name, "seed": seed, "budget": budget, "accuracy_test": res.accuracy_test,
                         "accuracy_pool": res.accuracy_pool, "indices": sel.indices.tolist()}
-                with OUT.open("a") as fh:
+                with out.open("a") as fh:
                     fh.write(json.dumps(line) + "\n")
                 print(name, seed, budget, flush=True)  # no accuracy printed: nothing to peek at
+
+
+def main() -> None:
+    play(OUT, SEEDS, BUDGETS)
 
 
 if __name__ == "__main__":

@@ -48,16 +48,20 @@ def test_play_json_and_out_dir(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     from infopick.game import recipes
 
     monkeypatch.setitem(recipes.RECIPES, "fast", tiny_recipe)  # the contract, not the recipe, is under test
-    code, out, _ = run(capsys, "play", "--data", "digits", "--budget", "200", "--recipe", "fast", "--json", "--out", str(tmp_path / "run"))
+    code, out, _ = run(capsys, "play", "--data", "digits", "--budget", "400", "--recipe", "fast", "--embed", "pca", "--json",
+                       "--out", str(tmp_path / "run"))
     assert code == 0
     obj = json.loads(out)
     for key in ("accuracy_pool", "accuracy_test", "budget", "strategy", "seed", "seconds", "per_class"):
         assert key in obj
-    assert obj["budget"] == 200 and obj["strategy"] == "auto" and set(obj["seconds"]) == {"select", "train", "eval"}
-    assert obj["chosen"] == "random" and obj["embed"] is None  # auto at 14 % of the pool: random, no embedding needed
+    assert obj["budget"] == 400 and obj["strategy"] == "auto" and set(obj["seconds"]) == {"select", "train", "eval"}
+    assert obj["chosen"] == "random" and obj["embed"] == "pca"  # auto at 28 % of the pool: random
+    # what auto measured, dropped and why, in --json and in run.json
+    assert obj["screen"]["n"] == 1437 and obj["screen"]["encoder"].startswith("invariant") and "random" in obj["why"]
     assert set(obj["per_class"]) == {str(i) for i in range(10)}
     run_json = json.loads((tmp_path / "run" / "run.json").read_text())
-    assert run_json["config"]["budget"] == 200 and run_json["config"]["strategy"] == "auto"
+    assert run_json["config"]["budget"] == 400 and run_json["config"]["strategy"] == "auto"
+    assert run_json["selection_meta"]["screen"]["outliers"] == obj["screen"]["outliers"]
     assert run_json["result"]["recipe"]["name"] == "tiny"
     assert "torch" in run_json["environment"]
     assert (tmp_path / "run" / "gallery.png").read_bytes()[:4] == b"\x89PNG"

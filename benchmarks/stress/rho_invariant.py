@@ -35,7 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from rho_candidates import spearman_interval  # noqa: E402
-from rho_new_cells import STRATEGIES  # noqa: E402
+import rho_fresh_cells  # noqa: E402
 
 import infopick  # noqa: E402
 from infopick.bench.store import read_rows  # noqa: E402
@@ -53,21 +53,7 @@ MEASURES = {"invariant-coverage (declared)": ("invariant-coverage", {}),
 
 
 def play() -> None:
-    pool = infopick.load("mnist")
-    FRESH.parent.mkdir(parents=True, exist_ok=True)
-    done = {(r["strategy"], r["seed"], r["budget"]) for r in map(json.loads, FRESH.read_text().splitlines())} \
-        if FRESH.exists() else set()
-    for seed in SEEDS:
-        for budget in BUDGETS:
-            for name in STRATEGIES:
-                if (name, seed, budget) in done:
-                    continue
-                sel = infopick.select(pool, budget, name, seed=seed, embed="umap")
-                res = infopick.play(pool, sel, seed=seed, recipe="fast")
-                with FRESH.open("a") as fh:
-                    fh.write(json.dumps({"strategy": name, "seed": seed, "budget": budget, "accuracy_test": res.accuracy_test,
-                                         "accuracy_pool": res.accuracy_pool, "indices": sel.indices.tolist()}) + "\n")
-                print(name, seed, budget, flush=True)  # no accuracy printed: nothing to peek at
+    rho_fresh_cells.play(FRESH, SEEDS, BUDGETS)
 
 
 def cells(pool: infopick.Pool) -> list[dict]:

@@ -363,6 +363,8 @@ def _select(args: argparse.Namespace) -> int:
                      engine=args.engine, shards=args.shards, address=args.address)
     write_selection(pool, sel, args.out)
     print(f"wrote {len(sel)} picks by {sel.strategy} (seed {args.seed}) to {args.out}", file=sys.stderr)
+    if sel.meta.get("why"):
+        print(f"{sel.strategy}: {sel.meta['why']}", file=sys.stderr)
     return 0
 
 
@@ -391,7 +393,8 @@ def _play(args: argparse.Namespace) -> int:
         _write_run(args, pool, sel, out)
     if args.json:
         keep = ("accuracy_pool", "accuracy_test", "budget", "strategy", "label_use", "seed", "seconds", "per_class", "class_histogram")
-        extra = {"data": args.data, "recipe": args.recipe, "embed": sel.meta.get("embed"), "chosen": sel.meta.get("chosen")}
+        extra = {"data": args.data, "recipe": args.recipe, "embed": sel.meta.get("embed"), "chosen": sel.meta.get("chosen"),
+                 "screen": _jsonable(sel.meta.get("screen")), "why": sel.meta.get("why")}
         print(json.dumps({**{k: out[k] for k in keep}, **extra}))
     else:
         _print_result(args, out, sel.meta)
@@ -424,6 +427,8 @@ def _print_result(args: argparse.Namespace, r: dict[str, Any], meta: dict[str, A
     c.print(f"[bold]{args.data}[/]: K={r['budget']} by [bold]{r['strategy']}{how}[/] (labels: {r['label_use']}), "
             f"seed {r['seed']}, recipe {args.recipe}")
     c.print(f"  accuracy on the pool ({_n(r)} images): [bold]{r['accuracy_pool']:.2f} %[/]   on the test pool: [bold]{test}[/]")
+    if meta.get("why"):
+        c.print(f"  {r['strategy']}: {meta['why']}")
     c.print(f"  seconds: select {s['select']:.1f}, train {s['train']:.1f}, evaluate {s['eval']:.1f}")
     worst = sorted(((v["test"] if v["test"] is not None else v["pool"]) or 0.0, k) for k, v in r["per_class"].items())[:3]
     c.print("  weakest classes: " + ", ".join(f"{k} {a:.1f} %" for a, k in worst))

@@ -180,3 +180,41 @@ def _drop_self(
     first = is_self & (np.cumsum(is_self, axis=1) == 1)  # exactly one column per row goes
     keep = ~first
     return idx[keep].reshape(m, k1 - 1), dist2[keep].reshape(m, k1 - 1)
+
+
+def isolated(features: npt.ArrayLike, z: float, *, k: int = 10) -> tuple[npt.NDArray[np.bool_], float]:
+    """Rows whose distance to their ``k``-th neighbour is an outlier of the pool's: (mask (n,), radius).
+
+    The modified z-score (Iglewicz & Hoaglin 1993) of the log k-NN distance, from the median and
+    the MAD over every row; a row is isolated above ``z`` (radius = the k-NN distance there, feature
+    units; inf, and nothing isolated, when the MAD is 0 or fewer than k + 2 rows). What ``auto``
+    drops and ``invariant-coverage`` leaves out as junk.
+    """
+    x = np.asarray(features)
+    n = len(x)
+    if n < k + 2:
+        return np.zeros(n, dtype=bool), float("inf")
+    log_reach = np.log(np.maximum(knn_graph(x, k).distances[:, -1].astype(np.float64), 1e-12))
+    med = float(np.median(log_reach))
+    mad = 1.4826 * float(np.median(np.abs(log_reach - med)))
+    if mad == 0:
+        return np.zeros(n, dtype=bool), float("inf")
+    return log_reach > med + z * mad, float(np.exp(med + z * mad))
+
+
+def leader_groups(graph: KnnGraph, reach: npt.NDArray[np.floating], radius: float,
+                  eligible: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.int64]:
+    """Each row's group leader (-1 where not ``eligible``): rows in order of ``reach`` (most central
+    first), each ungrouped one leads its ungrouped eligible graph neighbours within ``radius``.
+    No chaining: every member lies within ``radius`` of its leader (SemDeDup's one-per-ball)."""
+    n = len(graph.indices)
+    ok = np.ones(n, dtype=bool) if eligible is None else eligible
+    group = np.full(n, -1, dtype=np.int64)
+    close = (graph.distances <= radius) & (graph.indices >= 0)
+    for i in np.lexsort((np.arange(n), reach)):
+        if group[i] >= 0 or not ok[i]:
+            continue
+        group[i] = i
+        js = graph.indices[i][close[i]]
+        group[js[(group[js] < 0) & ok[js]]] = i
+    return group

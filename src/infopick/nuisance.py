@@ -33,6 +33,9 @@ class Nuisance:
     """Magnitudes of the changes that keep an image "the same" (at ``strength`` 1).
 
     Each draw is uniform in +-magnitude (noise: Gaussian std); pixel values are in [0, 1].
+    Lengths in pixels (``shift_px``, ``blur_px``) are for a 28-pixel image (MNIST) and scale with
+    the image's shorter side (``REFERENCE_SIDE``): a one-pixel shift of an 8x8 image is a larger
+    change than of a 28x28 one.
     """
 
     strength: float = 1.0
@@ -59,6 +62,7 @@ def perturb(images: UInt8Array, model: Nuisance, rng: np.random.Generator) -> UI
     from scipy import ndimage
 
     s = model.strength
+    px = pixel_scale(images.shape[1:3])
     out = np.empty_like(images)
     for i, img in enumerate(images):
         x = img.astype(np.float64) / 255.0
@@ -66,8 +70,8 @@ def perturb(images: UInt8Array, model: Nuisance, rng: np.random.Generator) -> UI
         h, w = chans.shape[:2]
         angle = np.deg2rad(rng.uniform(-1, 1) * model.rotate_deg * s)
         zoom = 1 + rng.uniform(-1, 1) * model.scale * s
-        shift = rng.uniform(-1, 1, size=2) * model.shift_px * s
-        blur = rng.uniform(0, model.blur_px * s)
+        shift = rng.uniform(-1, 1, size=2) * model.shift_px * s * px
+        blur = rng.uniform(0, model.blur_px * s * px)
         # output pixel p reads input A p + offset: a rotation and zoom about the centre, then the shift
         a = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]]) / zoom
         centre = np.array([(h - 1) / 2, (w - 1) / 2])
@@ -84,6 +88,14 @@ def perturb(images: UInt8Array, model: Nuisance, rng: np.random.Generator) -> UI
             y = _jpeg(y, int(round(95 - rng.uniform(0, 30 * min(s, 3.0)))))
         out[i] = y[..., 0] if img.ndim == 2 else y
     return out
+
+
+REFERENCE_SIDE = 28
+
+
+def pixel_scale(shape: tuple[int, ...]) -> float:
+    """Pixel lengths of the model (set for 28-pixel images) for an image of ``shape`` (h, w): side / 28."""
+    return min(int(shape[0]), int(shape[1])) / REFERENCE_SIDE
 
 
 def _jpeg(img: npt.NDArray[np.uint8], quality: int) -> npt.NDArray[np.uint8]:

@@ -123,7 +123,8 @@ def _project(pca: Any, block: UInt8Array) -> npt.NDArray[np.float32]:
 class Invariant(Embedder):
     """PCA of low-passed, standardised images: features in which nuisance copies stay close (n, dim).
 
-    Each image is blurred (Gaussian, ``blur_px``: pixel noise and sub-pixel shifts averaged out),
+    Each image is blurred (Gaussian, ``blur_px`` for a 28-pixel image, scaled with the image's
+    shorter side as the nuisance model's lengths are: pixel noise and sub-pixel shifts averaged out),
     turned to grey, centred and scaled to unit length (brightness and contrast divided out),
     then projected on the pool's top ``dim`` principal axes. Distances are in units of the unit
     sphere (two opposite images lie 2 apart). The nuisance model's radius is calibrated in it
@@ -145,7 +146,10 @@ class Invariant(Embedder):
     def mapper(self, images: UInt8Array, *, rng: np.random.Generator) -> Callable[[UInt8Array], npt.NDArray[np.floating]]:
         from sklearn.decomposition import PCA as _PCA
 
-        x = standardise(images, self.blur_px)
+        from infopick.nuisance import pixel_scale
+
+        blur = self.blur_px * pixel_scale(images.shape[1:3])
+        x = standardise(images, blur)
         dim = max(1, min(self.dim, x.shape[0], x.shape[1]))
         pca = _PCA(n_components=dim, svd_solver="randomized" if dim < min(x.shape) else "full", random_state=seed_int(rng) % 2**32)
         with fixed_threads():
@@ -153,7 +157,7 @@ class Invariant(Embedder):
 
         def project(new: UInt8Array) -> npt.NDArray[np.floating]:
             with fixed_threads():
-                return (standardise(new, self.blur_px).astype(np.float64) - pca.mean_) @ pca.components_.T.astype(np.float64)
+                return (standardise(new, blur).astype(np.float64) - pca.mean_) @ pca.components_.T.astype(np.float64)
 
         return project
 

@@ -7,7 +7,7 @@ import numpy.typing as npt
 
 from infopick.errors import InfopickError
 from infopick.measure.base import Curve, Fitted, FloatArray, Measure, batch_size, register, take_best
-from infopick.neighbors import knn_graph
+from infopick.neighbors import isolated, knn_graph, leader_groups
 from infopick.select.base import Input, LabelUse
 from infopick.select.coverage import purity_radius
 from infopick.typing import Features, IntArray
@@ -221,7 +221,7 @@ class InvariantCoverage(Measure):
             model = Nuisance(strength=self.strength)
             delta = radius(images, mapper, model, rng, quantile=self.quantile) if len(images) > 1 else 0.0
             how = f"nuisance radius (strength {model.strength:g}, quantile {self.quantile:g}) in invariant features"
-        inlier = _inliers(z, self.outlier_z)
+        inlier = ~isolated(z, self.outlier_z)[0]
         scale = float(np.linalg.norm(z - z.mean(0), axis=1).max()) if len(z) else 0.0
         delta = max(float(delta), 1e-6 * max(scale, 1.0))
         # How many distinct images the pool holds under the nuisance model: reported, not used in the bits.
@@ -238,35 +238,12 @@ class InvariantCoverage(Measure):
 
 
 def _nuisance_groups(z: npt.NDArray[np.float32], inlier: npt.NDArray[np.bool_], delta: float, k: int = 30) -> IntArray:
-    """Each row's group leader under the nuisance model (-1 for outliers): rows in order of
-    centrality (distance to their 10th neighbour), each ungrouped one leads its ungrouped inlier
-    neighbours within ``delta`` (no chaining: every member is within delta of its leader)."""
-    n = len(z)
-    group = np.full(n, -1, dtype=np.int64)
-    if n < 2:
-        group[inlier] = np.flatnonzero(inlier)
-        return group
-    g = knn_graph(z, min(k, n - 1))
-    reach = g.distances[:, min(9, g.k - 1)].astype(np.float64)
-    close = (g.distances <= delta) & (g.indices >= 0)
-    for i in np.lexsort((np.arange(n), reach)):
-        if group[i] >= 0 or not inlier[i]:
-            continue
-        group[i] = i
-        js = g.indices[i][close[i]]
-        js = js[(group[js] < 0) & inlier[js]]
-        group[js] = i
-    return group
-
-
-def _inliers(z: npt.NDArray[np.float32], outlier_z: float) -> npt.NDArray[np.bool_]:
-    """Rows whose log distance to their 10th neighbour has a modified z-score <= ``outlier_z`` (Iglewicz & Hoaglin)."""
-    if len(z) < 12:
-        return np.ones(len(z), dtype=bool)
-    reach = np.log(np.maximum(knn_graph(z, 10).distances[:, -1].astype(np.float64), 1e-12))
-    med = float(np.median(reach))
-    mad = 1.4826 * float(np.median(np.abs(reach - med)))
-    return reach <= med + outlier_z * mad if mad > 0 else np.ones(len(z), dtype=bool)
+    """Each row's group leader under the nuisance model (-1 for outliers): leaders by centrality
+    (distance to the 10th neighbour), members within ``delta`` of their leader."""
+    if len(z) < 2:
+        return np.where(inlier, np.arange(len(z)), -1)
+    g = knn_graph(z, min(k, len(z) - 1))
+    return leader_groups(g, g.distances[:, min(9, g.k - 1)].astype(np.float64), delta, inlier)
 
 
 class _FittedGroups(Fitted):

@@ -84,38 +84,19 @@ def screen(features: Features | None = None, *, images: UInt8Array | None = None
 
 
 def _screen(x: npt.NDArray[np.float32], r: float | None, encoder: str) -> Screen:
-    from infopick.neighbors import knn_graph
+    from infopick.neighbors import isolated, knn_graph, leader_groups
 
     n = len(x)
     if n < 3:
         return Screen(np.arange(n, dtype=np.int64), n, n, 0, 0, 0.0, float("inf"), encoder)
     g = knn_graph(x, min(K_NN, n - 1))
     dist = g.distances.astype(np.float64)
-    reach = dist[:, -1]
     if r is None:
         r = DUP_RATIO * float(np.median(dist[:, 0]))
-    groups = int(np.sum(_leaders(g.indices, dist, reach, r) == np.arange(n)))
-    log_reach = np.log(np.maximum(reach, 1e-12))
-    med = float(np.median(log_reach))
-    mad = 1.4826 * float(np.median(np.abs(log_reach - med)))
-    outlier_radius = float(np.exp(med + OUTLIER_Z * mad)) if mad > 0 else float("inf")
-    inlier = reach <= outlier_radius
-    return Screen(np.flatnonzero(inlier).astype(np.int64), n, groups, n - groups, int((~inlier).sum()), float(r),
+    groups = int(np.sum(leader_groups(g, dist[:, -1], r) == np.arange(n)))
+    out, outlier_radius = isolated(x, OUTLIER_Z, k=K_NN)
+    return Screen(np.flatnonzero(~out).astype(np.int64), n, groups, n - groups, int(out.sum()), float(r),
                   outlier_radius, encoder)
-
-
-def _leaders(nbr: IntArray, dist: npt.NDArray[np.float64], reach: npt.NDArray[np.float64], r: float) -> IntArray:
-    """Each row's group leader: rows in order of ``reach``, each ungrouped one leads its ungrouped neighbours within ``r``."""
-    n = len(nbr)
-    leader = np.full(n, -1, dtype=np.int64)
-    close = (dist <= r) & (nbr >= 0)
-    for i in np.lexsort((np.arange(n), reach)):
-        if leader[i] >= 0:
-            continue
-        leader[i] = i
-        js = nbr[i][close[i]]
-        leader[js[leader[js] < 0]] = i
-    return leader
 
 
 @register
