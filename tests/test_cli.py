@@ -160,13 +160,17 @@ def test_measure_json_contract_and_out_dir(capsys: pytest.CaptureFixture[str], t
     assert np.load(tmp_path / "m" / "image_bits.npy", allow_pickle=False).shape == (1437,)
     code, out, _ = run(capsys, "measure", "--data", "digits", "--selection", str(sel), "--no-curve")
     assert code == 0 and "holds M =" in out and "K holding" not in out
-    code, out, _ = run(capsys, "measure", "--data", "digits", "--selection", str(sel), "--no-curve", "--json", "--param", "dims=5")
+    code, out, _ = run(capsys, "measure", "--data", "digits", "--measure", "coding-rate", "--selection", str(sel), "--no-curve",
+                       "--json", "--param", "dims=5")
     assert code == 0 and json.loads(out)["params"]["dims"] == 5 and json.loads(out)["facts"]["dim"] == 5
     code, out, _ = run(capsys, "measure", "--data", "digits", "--measure", "coverage", "--selection", str(sel), "--no-curve",
                        "--json", "--param", "power=log-n")  # a VALUE that is not JSON stays a string
     assert code == 0 and json.loads(out)["facts"]["power"] == pytest.approx(np.log(1437))
+    code, out, _ = run(capsys, "measure", "--data", "digits", "--selection", str(sel), "--no-curve", "--json")
+    obj = json.loads(out)  # the default: nuisance-aware, read from the images
+    assert code == 0 and obj["measure"] == "invariant-coverage" and "nuisance radius" in obj["encoder"]
     code, out, _ = run(capsys, "measures")
-    assert code == 0 and "label-bits" in out
+    assert code == 0 and "label-bits" in out and "default invariant-coverage" in out
 
 
 @pytest.mark.parametrize("command", [[], ["datasets"], ["strategies"], ["embeddings"], ["measures"], ["embed"], ["select"],
