@@ -18,8 +18,8 @@ when it was written):
   measure work, so a number there is a look, not a test. References on the same cells: coverage
   power=log-n (the earlier predictive measure) and coding-rate (the default).
 
-95 % interval: percentile bootstrap over cells (2000 resamples, seed 0). Output: printed table;
-results/rho_invariant.md when written by hand from it.
+95 % interval: percentile bootstrap over cells (2000 resamples, seed 0). Output: the table, printed
+and written to results/rho_invariant.md.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def score() -> None:
     pool = infopick.load("mnist")
     all_cells = cells(pool)
     acc = np.array([c["acc"] for c in all_cells])
-    print("| K | cells | n | measure | Spearman rho | 95 % interval |\n|---|---|---|---|---|---|")
+    lines = ["| K | cells | n | measure | Spearman rho | 95 % interval |", "|---|---|---|---|---|---|"]
     fractions = {}
     for label, (name, params) in MEASURES.items():
         pm = fit_pool(pool, name, seed=0, **params)
@@ -83,7 +83,9 @@ def score() -> None:
             if m.sum() < 3:
                 continue
             for label, f in fractions.items():
-                print(f"| {budget} | {source} | {m.sum()} | {label} | {spearman_interval(f[m], acc[m])} |")
+                lines.append(f"| {budget} | {source} | {m.sum()} | {label} | {spearman_interval(f[m], acc[m])} |")
+    print("\n".join(lines))
+    (HERE / "results" / "rho_invariant.md").write_text("\n".join(lines) + "\n")
 
 
 def main() -> None:
