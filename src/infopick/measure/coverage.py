@@ -227,12 +227,11 @@ class InvariantCoverage(Measure):
         # How many distinct images the pool holds under the nuisance model: reported, not used in the bits.
         # Identifying a pick with its group's leader was tried: a copy and its original fall into different
         # groups about as often as not (the copy lies as far from its original as the nearest other image),
-        # and copies then added 0.44 of what new images add instead of 0.31 (benchmarks/stress/README.md).
+        # and copies then added 0.44 of what new images add instead of 0.31 (seed 0, strength 1; benchmarks/stress/README.md).
         distinct = int(np.sum(_nuisance_groups(z, inlier, delta) == np.arange(len(z))))
         rows = np.flatnonzero(inlier)
         inner = _FittedCoverage(z[rows], delta, _power(self.power, len(rows)), self.k, self.growth)
-        fitted = _FittedGroups(inner, np.where(inlier, np.arange(len(z)), -1), rows,
-                               f"{inner.encoder}; delta = {how}; {int((~inlier).sum())} outliers left out")
+        fitted = _FittedKept(inner, inlier, f"{inner.encoder}; delta = {how}; {int((~inlier).sum())} outliers left out")
         fitted.facts["distinct"] = distinct  # nuisance groups (leaders within delta), outliers excluded
         return fitted
 
@@ -246,26 +245,20 @@ def _nuisance_groups(z: npt.NDArray[np.float32], inlier: npt.NDArray[np.bool_], 
     return leader_groups(g, g.distances[:, min(9, g.k - 1)].astype(np.float64), delta, inlier)
 
 
-class _FittedGroups(Fitted):
-    """A measure fitted to one row per group (its leader): a pick stands for its group's leader;
-    rows of group -1 (outliers) hold and explain nothing. With every group of one row, the measure
-    over the rows kept."""
+class _FittedKept(Fitted):
+    """A measure fitted to the ``keep`` rows of a pool; the other rows (outliers) hold and explain nothing."""
 
-    def __init__(self, inner: _FittedCoverage, group: IntArray, leaders: IntArray, encoder: str) -> None:
+    def __init__(self, inner: _FittedCoverage, keep: npt.NDArray[np.bool_], encoder: str) -> None:
         self.inner = inner
-        self.leaders = leaders
-        inner_row = np.full(len(group), -1, dtype=np.int64)
-        inner_row[leaders] = np.arange(len(leaders))
-        self.row = np.where(group >= 0, inner_row[np.maximum(group, 0)], -1)  # pool row -> leader's inner row
-        self.n = len(group)
+        self.rows = np.flatnonzero(keep)
+        self.row = np.where(keep, np.cumsum(keep) - 1, -1)  # pool row -> inner row, -1 for an outlier
+        self.n = len(keep)
         self.encoder = encoder
-        sizes = np.bincount(self.row[self.row >= 0], minlength=len(leaders))
-        self.shared = (self.row >= 0) & (sizes[np.maximum(self.row, 0)] > 1)
-        self.facts = {**inner.facts, "distinct": int(len(leaders)), "outliers": int((group < 0).sum())}
+        self.facts = {**inner.facts, "outliers": int((~keep).sum())}
 
     def _inner(self, idx: IntArray) -> IntArray:
         r = self.row[np.asarray(idx, dtype=np.int64)]
-        return np.unique(r[r >= 0])
+        return r[r >= 0]
 
     def _spread(self, values: FloatArray) -> FloatArray:
         return np.where(self.row >= 0, values[np.maximum(self.row, 0)], 0.0)
@@ -277,13 +270,11 @@ class _FittedGroups(Fitted):
         return self._spread(self.inner.image_bits(self._inner(idx)))
 
     def unique_bits(self) -> FloatArray:
-        if len(self.leaders) < 2:
-            return np.zeros(self.n)
-        return np.where(self.shared, 0.0, self._spread(self.inner.unique_bits()))  # a near-copy elsewhere: nothing unique
+        return self._spread(self.inner.unique_bits()) if len(self.rows) > 1 else np.zeros(self.n)
 
     def subset_facts(self, idx: IntArray) -> dict[str, float]:
         return self.inner.subset_facts(self._inner(idx))
 
     def greedy(self, target_bits: float, rng: np.random.Generator) -> Curve:
         c = self.inner.greedy(target_bits, rng)
-        return Curve(self.leaders[c.order], c.ks, c.values)
+        return Curve(self.rows[c.order], c.ks, c.values)
