@@ -162,6 +162,18 @@ class Invariant(Embedder):
         return project
 
 
+def invariant_resolution(images: UInt8Array, model: Any, rng: np.random.Generator, *,
+                         quantile: float) -> tuple[npt.NDArray[np.float32], float]:
+    """(invariant features (n, dim), the nuisance radius in them): what ``auto``'s screen and
+    ``invariant-coverage`` read. ``model`` is an ``infopick.nuisance.Nuisance``; draws from ``rng``
+    (the PCA fit, then the copies), so the same generator state gives the same pair."""
+    from infopick.nuisance import radius
+
+    mapper = Invariant().mapper(images, rng=rng)
+    z = np.ascontiguousarray(mapper(images), dtype=np.float32)
+    return z, (radius(images, mapper, model, rng, quantile=quantile) if len(images) > 1 else 0.0)
+
+
 def standardise(images: UInt8Array, blur_px: float) -> npt.NDArray[np.float32]:
     """(n, h, w[, c]) uint8 -> (n, h*w) float32: grey, Gaussian blur of ``blur_px``, centred, unit length."""
     from scipy import ndimage

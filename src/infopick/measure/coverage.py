@@ -205,8 +205,8 @@ class InvariantCoverage(Measure):
         self.growth = growth
 
     def fit(self, x: Features, *, labels: npt.NDArray[np.int64] | None, rng: np.random.Generator) -> Fitted:
-        from infopick.embed.linear import Invariant
-        from infopick.nuisance import Nuisance, radius
+        from infopick.embed.linear import invariant_resolution
+        from infopick.nuisance import Nuisance
 
         arr = np.asarray(x)
         if arr.ndim == 2 and not np.issubdtype(arr.dtype, np.uint8):  # features given: no images to perturb
@@ -215,11 +215,8 @@ class InvariantCoverage(Measure):
             how = "median nearest-neighbour distance (features given, no nuisance calibration)"
         else:
             images = arr if arr.ndim >= 3 else arr.reshape(len(arr), 1, -1)
-            emb = Invariant()
-            mapper = emb.mapper(images, rng=rng)
-            z = np.ascontiguousarray(mapper(images), dtype=np.float32)
             model = Nuisance(strength=self.strength)
-            delta = radius(images, mapper, model, rng, quantile=self.quantile) if len(images) > 1 else 0.0
+            z, delta = invariant_resolution(images, model, rng, quantile=self.quantile)
             how = f"nuisance radius (strength {model.strength:g}, quantile {self.quantile:g}) in invariant features"
         inlier = ~isolated(z, self.outlier_z)[0]
         scale = float(np.linalg.norm(z - z.mean(0), axis=1).max()) if len(z) else 0.0

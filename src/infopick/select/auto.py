@@ -68,16 +68,11 @@ class Screen:
 def screen(features: Features | None = None, *, images: UInt8Array | None = None, nuisance: Nuisance | None = None) -> Screen:
     """Near-copy groups and outliers, from the images (invariant features, nuisance radius) or from ``features`` (n, d)."""
     if images is not None:
-        from infopick.embed.linear import Invariant
-        from infopick.nuisance import radius
+        from infopick.embed.linear import Invariant, invariant_resolution
 
-        rng = np.random.default_rng(SCREEN_SEED)
-        emb = Invariant()
-        mapper = emb.mapper(images, rng=rng)
-        x = np.asarray(mapper(images), dtype=np.float32)
         model = nuisance or Nuisance()
-        r = radius(images, mapper, model, rng, quantile=0.5) if len(images) > 1 else 0.0
-        return _screen(x, r, f"invariant (blur {emb.blur_px} px, {x.shape[1]}-d), nuisance radius at strength {model.strength:g}")
+        x, r = invariant_resolution(images, model, np.random.default_rng(SCREEN_SEED), quantile=0.5)
+        return _screen(x, r, f"invariant (blur {Invariant().blur_px} px, {x.shape[1]}-d), nuisance radius at strength {model.strength:g}")
     assert features is not None
     x = np.asarray(features, dtype=np.float32)
     return _screen(x, None, f"the given features ({x.shape[1]}-d), radius {DUP_RATIO} x median nearest-neighbour distance")
