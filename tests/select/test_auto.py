@@ -62,3 +62,21 @@ def test_a_budget_above_what_the_screen_keeps_uses_every_row() -> None:
 
 def test_auto_reads_an_embedding() -> None:
     assert get_strategy("auto").reads(1, 10_000) is Input.FEATURES
+
+
+def test_a_named_strategy_runs_on_the_screened_rows_with_the_input_it_reads(digits: infopick.Pool) -> None:
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.normal(size=(500, 3)), 40 * rng.normal(size=(10, 3))])
+    sel = select(x, 20, "auto", seed=3, delegate="kcenter")
+    sc = screen(x)
+    assert sel.meta["chosen"] == "kcenter" and "asked for" in sel.meta["why"]
+    assert np.array_equal(sel.indices, sc.kept[select(x[sc.kept], 20, "kcenter", seed=3).indices])
+    assert get_strategy("auto", delegate="compression").reads(20, 1000) is Input.IMAGES
+    picked = select(digits, 20, "auto", seed=0, delegate="compression")  # zstd reads the screened images
+    assert picked.meta["chosen"] == "compression" and len(np.unique(picked.indices)) == 20
+
+
+@pytest.mark.parametrize(("name", "words"), [("auto", "itself"), ("margin", "reads labels"), ("nope", "kcenter")])
+def test_a_bad_delegate_is_one_error_naming_why(name: str, words: str) -> None:
+    with pytest.raises(infopick.InfopickError, match=words):
+        select(np.zeros((30, 2)), 3, "auto", seed=0, delegate=name)

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from infopick.errors import InfopickError
 from infopick.nuisance import Nuisance
 from infopick.select.base import Input, LabelUse, Selection, Strategy, get_strategy, register
 from infopick.typing import Features, IntArray, UInt8Array
@@ -104,25 +105,41 @@ class Auto(Strategy):
     summary = "drops the outliers it measures, then facility / k-center / random by budget"
 
     def reads(self, budget: int, n: int) -> Input:
-        return Input.FEATURES
+        # a named delegate that reads the images (compression, surprise) gets them, not an embedding
+        return Input.IMAGES if self._delegate_strategy().input is Input.IMAGES else Input.FEATURES
 
     wants_images = True  # ``select`` hands it the pool's images too (for the nuisance-calibrated screen)
 
-    def __init__(self, *, strength: float = 1.0) -> None:
+    def __init__(self, *, strength: float = 1.0, delegate: str = "") -> None:
         self.strength = strength
+        self.delegate = delegate  # "" = by budget (``CHOICES``); a name = screen, then always that strategy
+
+    def _delegate_strategy(self) -> Strategy:
+        """The named delegate (checked here, however ``auto`` was built), or ``random`` as a stand-in for the budget rule."""
+        if not self.delegate:
+            return get_strategy("random")
+        if self.delegate == self.name:
+            raise InfopickError("auto: parameter delegate='auto' would delegate to itself")
+        named = get_strategy(self.delegate)
+        if named.label_use is not LabelUse.NONE:
+            raise InfopickError(f"auto: parameter delegate={self.delegate!r} reads labels ({named.label_use.value}); "
+                                "auto is label-free")
+        return named
 
     def select(
         self, features: Features, budget: int, *, rng: np.random.Generator, labels: npt.NDArray[np.int64] | None = None,
         images: UInt8Array | None = None,
     ) -> Selection:
-        x = np.asarray(features)
+        self._delegate_strategy()  # a bad name fails before the screen's minute of work
+        x = features
         sc = screen(x, images=images, nuisance=Nuisance(strength=self.strength))
         rows, why = sc.kept, f"dropped {sc.outliers} outliers"
         if len(rows) < budget:  # the budget asks for more distinct images than the screen kept: take them all back
             rows, why = np.arange(len(x), dtype=np.int64), f"the budget exceeds the {len(sc.kept)} non-outliers: none dropped"
-        chosen = choose(budget, len(rows))
+        chosen = self.delegate or choose(budget, len(rows))
+        rule = "asked for" if self.delegate else f"budget {budget} of {len(rows)}"
         sel = get_strategy(chosen).select(x[rows], budget, rng=rng)
-        meta = {"chosen": chosen, "screen": sc.facts(), "why": f"{why}; budget {budget} of {len(rows)} -> {chosen}", **sel.meta}
+        meta = {"chosen": chosen, "screen": sc.facts(), "why": f"{why}; {rule} -> {chosen}", **sel.meta}
         return Selection(rows[sel.indices], self.name, self.label_use, sel.gains, meta)
 
 
