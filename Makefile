@@ -25,8 +25,11 @@ browser:
 	  apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 || \
 	  { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends chromium >/dev/null; }; }
 
+# Lint (ruff, the rules in pyproject.toml), types (mypy on src/), then the suite.
 test: $(STAMP) browser
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -75,7 +75,7 @@ def run(out: Path, seeds: int) -> None:
                 pm = fit_pool(pool, name, seed=0, **params)
                 base = pm.fitted.bits(pm.subset(s))
 
-                def gain(extra: np.ndarray, pm=pm, base=base) -> float:
+                def gain(extra: np.ndarray, pm=pm, base=base, s=s) -> float:
                     return pm.fitted.bits(pm.subset(np.concatenate([s, extra]))) - base
 
                 g_copy, g_new = gain(c_rows), gain(r)

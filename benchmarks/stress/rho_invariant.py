@@ -34,8 +34,8 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from rho_candidates import spearman_interval  # noqa: E402
 import rho_fresh_cells  # noqa: E402
+from rho_candidates import spearman_interval  # noqa: E402
 
 import infopick  # noqa: E402
 from infopick.bench.store import read_rows  # noqa: E402

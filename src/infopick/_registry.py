@@ -50,8 +50,9 @@ def _check_params(what: str, cls: type, params: dict[str, Any]) -> None:
     """Each value against its annotation: numbers finite and positive (>= 0 where the default is 0
     or the class lists the name in ``zero_ok``),
     so that ``--param eps=nan`` fails here in one line, not as a TypeError deep in a measure."""
-    sig = inspect.signature(cls.__init__)
-    hints = typing.get_type_hints(cls.__init__)
+    init = next(vars(c)["__init__"] for c in cls.__mro__ if "__init__" in vars(c))  # what cls(...) runs
+    sig = inspect.signature(init)
+    hints = typing.get_type_hints(init)
     for key, value in params.items():
         if key not in sig.parameters or key not in hints:
             continue  # an unknown name: the constructor's TypeError names it

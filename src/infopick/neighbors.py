@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -112,6 +113,7 @@ def _index(x: npt.NDArray[np.float32], *, exact: bool, seed: int) -> object:
     import faiss
 
     n, d = x.shape
+    index: Any
     if exact:
         index = faiss.IndexFlatL2(d)
     else:

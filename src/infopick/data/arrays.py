@@ -13,7 +13,7 @@ import os
 import zipfile
 import zlib
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import numpy as np
 
@@ -28,7 +28,7 @@ def memory_bytes() -> int:
         return 1 << 36
 
 
-def _header(fh: BinaryIO, where: str) -> tuple[np.dtype, tuple[int, ...], int]:
+def _header(fh: IO[bytes], where: str) -> tuple[np.dtype, tuple[int, ...], int]:
     """(dtype, shape, declared data bytes) from a .npy header; refuses object dtypes and bad headers."""
     try:
         version = np.lib.format.read_magic(fh)

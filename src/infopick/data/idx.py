@@ -8,10 +8,10 @@ declared size that the file cannot hold before allocating anything.
 from __future__ import annotations
 
 import gzip
+import io
 import math
 import struct
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 
@@ -35,7 +35,7 @@ def read_idx(path: Path, expect_ndim: int) -> np.ndarray:
         raise DataError(f"{path}: cannot read IDX file ({exc})") from None
 
 
-def _read(fh: BinaryIO, path: Path, expect_ndim: int) -> np.ndarray:
+def _read(fh: io.BufferedIOBase, path: Path, expect_ndim: int) -> np.ndarray:
     head = fh.read(4)
     if len(head) < 4 or head[0] != 0 or head[1] != 0:
         raise DataError(f"{path}: not an IDX file (wrong magic number)")

@@ -55,7 +55,7 @@ def load_mnist() -> Pool:
     if arrays is None:
         arrays = _fetch()
         with atomic_write(cache_path(), "wb") as fh:
-            np.savez(fh, **arrays)
+            np.savez(fh, **arrays)  # type: ignore[arg-type]  # numpy's stub reads a ** dict as maybe allow_pickle=
     classes = tuple(str(i) for i in range(10))
     test = make_pool(arrays["X_test"], arrays["y_test"], classes=classes, name="mnist/test", id_prefix="test/", min_images=1)
     return make_pool(arrays["X"], arrays["y"], classes=classes, test=test, name="mnist", id_prefix="train/")

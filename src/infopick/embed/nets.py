@@ -6,7 +6,7 @@ torch generator seeded from ``rng``, and leave torch's global RNG as they found 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -59,7 +59,7 @@ class Autoencoder(Embedder):
                 return F.binary_cross_entropy_with_logits(m(batch[0]), batch[0])
 
             _train(model, TrainConfig(steps=self.steps, lr=self.lr, weight_decay=1e-4), lambda: (batches.next(), batches.none), loss, progress)
-        return _encode(model.encoder, x, progress)
+        return _encode(cast("nn.Module", model.encoder), x, progress)
 
 
 @register_embedder

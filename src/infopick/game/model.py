@@ -6,7 +6,7 @@ Any image size and channel count: the head first pools adaptively to a fixed gri
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     import torch
@@ -23,7 +23,7 @@ def build_cnn(
     kernel: int = 3,
     head_grid: int = 1,
     hidden: int = 0,
-) -> nn.Module:
+) -> nn.Sequential:
     """A CNN of ``len(blocks)`` stages; stage i has ``blocks[i]`` convs of ``width * 2**i`` channels.
 
     Stages are separated by 2x2 max pooling (ceil mode, so 8x8 inputs still work); a
@@ -60,7 +60,7 @@ def fuse_for_inference(model: nn.Module) -> nn.Module:
     from torch import nn
     from torch.nn.utils.fusion import fuse_conv_bn_eval
 
-    layers = list(copy.deepcopy(model).eval())
+    layers = list(cast("nn.Sequential", copy.deepcopy(model).eval()))  # build_cnn's layers, in order
     fused: list[nn.Module] = []
     for layer in layers:
         if isinstance(layer, nn.BatchNorm2d) and fused and isinstance(fused[-1], nn.Conv2d):

@@ -66,7 +66,7 @@ class Measurement:
 
     def to_dict(self, curve_points: int = 200) -> dict[str, Any]:
         """A JSON-ready summary; the curve thinned to about ``curve_points`` points (ends kept)."""
-        keep = np.unique(np.geomspace(1, max(1, len(self.curve_k)), curve_points).astype(int) - 1) if len(self.curve_k) else []
+        keep: npt.NDArray[np.int64] | list[int] = np.unique(np.geomspace(1, max(1, len(self.curve_k)), curve_points).astype(int) - 1) if len(self.curve_k) else []
         return {
             "measure": self.measure, "encoder": self.encoder, "params": self.params, "n": self.n, "n_distinct": self.n_distinct,
             "bits_pool": self.bits_pool, "bits_subset": self.bits_subset, "subset_size": self.subset_size,

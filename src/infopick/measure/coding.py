@@ -39,7 +39,7 @@ class CodingRate(Measure):
 
 class _FittedCodingRate(Fitted):
     def __init__(self, z: FloatArray, eps: float, growth: float) -> None:
-        self.z = z
+        self.z: FloatArray = np.asarray(z, dtype=np.float64)  # float64 already: the same array, typed
         self.n, self.d = z.shape
         self.alpha = self.d / eps**2
         self.growth = growth
@@ -87,6 +87,6 @@ class _FittedCodingRate(Fitted):
         return Curve(np.asarray(order, dtype=np.int64), np.arange(1, len(order) + 1), np.asarray(values))
 
 
-def _quad(z: FloatArray, m: FloatArray) -> FloatArray:
+def _quad(z: FloatArray, m: npt.NDArray[np.floating]) -> FloatArray:
     """z_i^T m z_i for every row (one matrix product, not an einsum loop)."""
     return ((z @ m) * z).sum(axis=1)

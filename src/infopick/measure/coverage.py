@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -208,7 +210,7 @@ class InvariantCoverage(Measure):
         from infopick.embed.linear import invariant_resolution
         from infopick.nuisance import Nuisance
 
-        arr = np.asarray(x)
+        arr: npt.NDArray[Any] = np.asarray(x)
         if arr.ndim == 2 and not np.issubdtype(arr.dtype, np.uint8):  # features given: no images to perturb
             z = np.ascontiguousarray(arr, dtype=np.float32)
             delta = float(np.median(knn_graph(z, 1).distances[:, 0])) if len(z) > 1 else 0.0

@@ -90,7 +90,7 @@ def _accuracy_figure(groups: dict[tuple[str, int], list[dict[str, Any]]], metric
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     strategies = list(dict.fromkeys(s for s, _ in groups))
-    means = []
+    means: list[float] = []
     for i, s in enumerate(strategies):
         budgets = sorted(b for t, b in groups if t == s)
         stats = [mean_ci([r[metric] for r in groups[(s, b)]]) for b in budgets]

@@ -72,6 +72,7 @@ def select(
             raise InfopickError(f"shards must be a positive integer, got {shards!r}")
         eng = get_engine(engine, address)
     used_embed, embed_seconds = None, 0.0
+    features: Features
     if isinstance(data, Pool):
         labels = data.labels if labels is None else labels
         _check_budget(budget, len(data))  # before the embedding: a bad budget must not cost minutes

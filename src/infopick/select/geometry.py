@@ -94,6 +94,7 @@ def kmeans(
                       min_points_per_centroid=1, max_points_per_centroid=max(256, -(-n // k)))
     km.train(x)
     _, assign = km.index.search(x, 1)
+    assert km.centroids is not None  # set by train()
     return km.centroids.astype(np.float32), assign[:, 0].astype(np.int64)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -266,12 +266,12 @@ class Extremes(Strategy):
 
 def shape_coordinates(images: Features, axes: int, rng: np.random.Generator) -> npt.NDArray[np.float64]:
     """(n, 5 + axes): ink, thickness, slant, width, height (pixels), then principal-axis scores."""
-    x = np.asarray(images)
+    x: npt.NDArray[Any] = np.asarray(images)
     if x.ndim == 2:
         x = x[:, None, :]
     if x.ndim == 4:
         x = x.mean(axis=3)
-    g = unit_interval(x.reshape(len(x), -1)).reshape(x.shape)
+    g: npt.NDArray[np.float32] = unit_interval(x.reshape(len(x), -1)).reshape(x.shape)
     n, h, w = g.shape
     ink = g.sum(axis=(1, 2))
     binary = g > 0.5
@@ -283,7 +283,7 @@ def shape_coordinates(images: Features, axes: int, rng: np.random.Generator) -> 
     dy, dx = ys[None] - cy[:, None, None], xs[None] - cx[:, None, None]
     slant = (g * dx * dy).sum(axis=(1, 2)) / np.maximum((g * dy * dy).sum(axis=(1, 2)), 1e-9)
     rows_on, cols_on = (g > 0.2).any(axis=2), (g > 0.2).any(axis=1)
-    height, width = _extent(rows_on), _extent(cols_on)
+    height, width = _extent(np.asarray(rows_on)), _extent(np.asarray(cols_on))
     coords = [ink, thickness, slant, width, height]
     if axes > 0:
         from sklearn.decomposition import PCA
