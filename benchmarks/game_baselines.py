@@ -76,7 +76,7 @@ def run(recipes: list[str], strategies: list[str], budgets: list[int], seeds: in
                         "budget": budget, "seed": seed, "label_use": res.label_use,
                         "accuracy_pool": res.accuracy_pool, "accuracy_test": res.accuracy_test,
                         "seconds": res.seconds, "seconds_total": time.perf_counter() - t0,
-                        "class_histogram": res.class_histogram, "selection_meta": {k: v for k, v in sel.meta.items() if k in ("delta", "chosen", "k")},
+                        "class_histogram": res.class_histogram, "selection_meta": {k: v for k, v in sel.meta.items() if k in ("delta", "chosen", "k", "screen", "why")},
                         "machine": f"{platform.machine()}, {torch.get_num_threads()} threads",
                     }
                     with results.open("a") as fh:  # one line per finished cell; a crash loses at most the cell

@@ -31,8 +31,8 @@ import infopick
 from infopick.bench.store import read_rows
 from infopick.embed import embed
 from infopick.measure import fit_pool
-from infopick.select.geometry import kmeans
-from infopick.select.information import unit_rows
+from infopick.objectives.geometry import kmeans
+from infopick.objectives.rows import unit_rows
 from infopick.select.io import read_selection
 
 BENCHES = (Path("benchmarks/mnist-bench"), Path("benchmarks/mnist-bench-k300"))

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import infopick
-from infopick.game.augment import AugmentConfig
 from infopick.game.recipes import Recipe
-from infopick.game.trainer import TrainConfig
+from infopick.torchkit.augment import AugmentConfig
+from infopick.torchkit.trainer import TrainConfig
 
 
 @pytest.fixture(scope="session")

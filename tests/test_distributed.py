@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from infopick import select
-from infopick.distributed import require_ray
+from infopick.engine import require_ray
 from infopick.errors import InfopickError
 from infopick.neighbors import knn_graph
-from infopick.select.coverage import facility_similarity, facility_value
+from infopick.objectives.facility import facility_similarity, facility_value
 
 
 def features(n: int = 4000, seed: int = 0) -> np.ndarray:
@@ -104,8 +104,8 @@ def test_bench_grid_on_ray_equals_the_local_engine(local_ray: object, tmp_path: 
 def test_a_large_pool_is_embedded_as_ray_tasks_with_the_local_numbers(local_ray: object, home: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     import infopick
-    from infopick.distributed import get_engine
     from infopick.embed import linear
+    from infopick.engine import get_engine
 
     monkeypatch.setattr(linear, "CHUNK", 700)  # 3000 images -> 5 chunks, in waves of 2: more than one wave
     monkeypatch.setattr(linear, "WAVE", 2)

@@ -23,7 +23,7 @@ import numpy as np
 import infopick
 from infopick.embed import embed
 from infopick.neighbors import knn_graph
-from infopick.select.geometry import farthest_first
+from infopick.objectives.geometry import farthest_first
 
 
 def d2_sampling(x: np.ndarray, budget: int, rng: np.random.Generator) -> np.ndarray:

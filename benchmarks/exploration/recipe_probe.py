@@ -14,9 +14,9 @@ from dataclasses import replace
 import torch
 
 import infopick
-from infopick.game.model import fuse_for_inference
 from infopick.game.play import _train, to_tensor
 from infopick.game.recipes import RECIPES
+from infopick.torchkit.model import fuse_for_inference
 
 pool = infopick.load("mnist")
 seed = int(sys.argv[1])

@@ -93,7 +93,7 @@ def _init(data: str, device: str) -> None:
     torch.backends.cudnn.benchmark = True
     torch.set_num_threads(1)  # one core per worker: the workers share the machine's cores
     d = np.load(Path(data) / "mnist.npz")
-    from infopick.game.play import to_tensor
+    from infopick.torchkit.tensors import to_tensor
 
     _DATA.update(X=d["X"], y=d["y"].astype(np.int64), X_test=d["X_test"], y_test=d["y_test"].astype(np.int64),
                  device=device, data=Path(data))
@@ -105,8 +105,9 @@ def job(args: tuple[str, str, int]) -> dict:
     """Train one variant on one selection; accuracies in %."""
     import torch
 
-    from infopick.game.augment import augment
-    from infopick.game.play import _train, member_seeds, standardise, to_tensor
+    from infopick.game.play import _train, member_seeds
+    from infopick.torchkit.augment import augment
+    from infopick.torchkit.tensors import standardise, to_tensor
 
     spec, sel_name, seed = args
     rec, dev = parse_variant(spec), _DATA["device"]

@@ -29,7 +29,7 @@ import infopick
 from infopick import neighbors
 from infopick.embed import embed
 from infopick.neighbors import knn_graph
-from infopick.select.coverage import facility_similarity, facility_value, lazy_greedy_facility
+from infopick.objectives.facility import facility_similarity, facility_value, lazy_greedy_facility
 
 PEERS = Path(__file__).parent
 RESULTS = PEERS.parent / "results" / "peers_facility.jsonl"

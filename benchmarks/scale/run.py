@@ -73,7 +73,7 @@ def one(n: int, strategy: str, engine: str, shards: int | None, objective_of_sha
     t_load = time.perf_counter() - t0
     eng = None
     if engine == "ray":  # the embedding's chunks as Ray tasks too (out of core above 200000 images)
-        from infopick.distributed import get_engine
+        from infopick.engine import get_engine
 
         eng = get_engine("ray")
     t0 = time.perf_counter()
@@ -89,7 +89,7 @@ def one(n: int, strategy: str, engine: str, shards: int | None, objective_of_sha
         objective = float(np.sum(sel.gains))
     elif strategy == "facility" and objective_of_shards:  # the same graph central greedy uses, built after timing
         from infopick.neighbors import knn_graph
-        from infopick.select.coverage import facility_similarity, facility_value
+        from infopick.objectives.facility import facility_similarity, facility_value
 
         k = int(np.clip(n // budget, 20, 300))
         objective = facility_value(facility_similarity(knn_graph(np.ascontiguousarray(z, dtype=np.float32), k)), sel.indices)

@@ -26,8 +26,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pools as stress_pools  # noqa: E402
 
 
-def run(out: Path, names: list[str], strategies: list[str], seeds: int) -> None:
-    from infopick import play, select
+def pick(pool, budget: int, spec: str, seed: int):
+    """``spec`` is a strategy name, or ``auto+NAME``: auto's nuisance screen, then NAME on the rows it kept."""
+    from infopick import select
+
+    name, _, delegate = spec.partition("+")
+    return select(pool, budget, name, seed=seed, **({"delegate": delegate} if delegate else {}))
+
+
+def run(out: Path, names: list[str], strategies: list[str], seeds: int, only: set[int] | None = None) -> None:
+    from infopick import play
 
     out.mkdir(parents=True, exist_ok=True)
     path = out / "results.jsonl"
@@ -37,14 +45,14 @@ def run(out: Path, names: list[str], strategies: list[str], seeds: int) -> None:
     for name in names:
         builder, budgets = stress_pools.POOLS[name]
         todo = [(s, k, seed) for k in budgets for s in ["random", *strategies] for seed in range(seeds)
-                if (name, s, k, seed) not in done]
+                if (name, s, k, seed) not in done and (only is None or k in only)]
         if not todo:
             continue
         t0 = time.perf_counter()
         pool, truth = builder()
         print(f"{name}: {len(pool)} images built in {time.perf_counter() - t0:.0f} s", flush=True)
         for strategy, budget, seed in todo:
-            sel = select(pool, budget, strategy, seed=seed)
+            sel = pick(pool, budget, strategy, seed)
             res = play(pool, sel, seed=seed, recipe="fast")
             idx = sel.indices
             row = {
@@ -98,19 +106,48 @@ def table(out: Path, strategy: str = "auto") -> str:
     return "\n".join(lines)
 
 
+def rescue(out: Path, names: list[str]) -> str:
+    """Issue 15 item 6: each strategy alone and after the nuisance screen, as test-accuracy differences from random."""
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    lines = ["| pool | K | strategy | seeds | alone - random [95 % CI] | screened - random [95 % CI] | junk / copies picked alone "
+             "| junk / copies picked screened | random's junk / copies |", "|---|---|---|---|---|---|---|---|---|"]
+    for name, (_, budgets) in stress_pools.POOLS.items():
+        for k in budgets:
+            cell = [r for r in rows if r["pool"] == name and r["budget"] == k]
+            base = [r for r in cell if r["strategy"] == "random"]
+            for s in names:
+                alone = [r for r in cell if r["strategy"] == s]
+                screened = [r for r in cell if r["strategy"] == f"auto+{s}"]
+                if len(base) < 2 or len(alone) < 2 or len(screened) < 2:
+                    continue
+                tb = [r["accuracy_test"] for r in base]
+                parts = []
+                for group in (alone, screened):
+                    d, lo, hi = welch([r["accuracy_test"] for r in group], tb)
+                    parts.append(f"{d:+.2f} [{lo:+.2f}, {hi:+.2f}]")
+                share = [f"{np.mean([r['junk_share'] for r in g]):.3f} / {np.mean([r['copy_share'] for r in g]):.3f}"
+                         for g in (alone, screened, base)]
+                lines.append(f"| {name} | {k} | {s} | {min(len(alone), len(screened))} | {parts[0]} | {parts[1]} | "
+                             f"{share[0]} | {share[1]} | {share[2]} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     ap.add_argument("--pools", default=",".join(stress_pools.POOLS))
-    ap.add_argument("--strategies", default="auto")
+    ap.add_argument("--strategies", default="auto", help="names, or auto+NAME (the screen, then NAME)")
+    ap.add_argument("--budgets", default="", help="only these budgets of each pool, e.g. 300")
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--table", action="store_true")
     ap.add_argument("--strategy", default="auto", help="with --table: the strategy compared with random")
+    ap.add_argument("--rescue", default="", help="with --table: these strategies alone and after auto's screen (auto+NAME)")
     args = ap.parse_args()
     if args.table:
-        print(table(args.out, args.strategy))
+        print(rescue(args.out, args.rescue.split(",")) if args.rescue else table(args.out, args.strategy))
         return
-    run(args.out, args.pools.split(","), args.strategies.split(","), args.seeds)
+    run(args.out, args.pools.split(","), args.strategies.split(","), args.seeds,
+        {int(b) for b in args.budgets.split(",")} if args.budgets else None)
 
 
 if __name__ == "__main__":

@@ -12,8 +12,7 @@ from infopick.embed import embed  # the function; the subpackage stays importabl
 from infopick.errors import BudgetError, DataError, InfopickError, UnknownNameError
 from infopick.game import GameResult, play
 from infopick.select import LabelUse, Selection, Strategy, register, registry, select
-
-__version__ = "0.1.0"
+from infopick.version import __version__
 
 __all__ = [
     "Pool", "load", "make_pool", "embed", "select", "play", "Selection", "Strategy", "LabelUse", "register",

@@ -46,6 +46,12 @@ class Registry(Generic[T]):
             raise InfopickError(f"{self.kind} {name!r}: {exc}") from None
 
 
+def check_instance(kind: str, obj: Any) -> None:
+    """The parameters an object stores, checked as ``create`` checks them by name (scikit-learn checks
+    its constraints however the estimator was built): ``select(x, k, Facility(k=-3))`` fails too."""
+    _check_params(f"{kind} {getattr(obj, 'name', type(obj).__name__)!r}", type(obj), dict(vars(obj)))
+
+
 def _check_params(what: str, cls: type, params: dict[str, Any]) -> None:
     """Each value against its annotation: numbers finite and positive (>= 0 where the default is 0
     or the class lists the name in ``zero_ok``),

@@ -9,10 +9,8 @@ import argparse
 import contextlib
 import json
 import os
-import platform
 import shlex
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -139,68 +137,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
-def _datasets(args: argparse.Namespace) -> int:
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], title: str | None = None) -> int:
+    """The listing commands' one table: escaped cells, printed with rich."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    from infopick.data import SOURCES, mnist
-
-    t = Table("spec", "description", "state")
-    for s in SOURCES.values():
-        state = ("cached" if mnist.is_cached() else "fetched on first use") if s.name == "mnist" else ""
-        t.add_row(s.usage, escape(s.summary), state)
+    t = Table(*headers, title=title)
+    for row in rows:
+        t.add_row(*(escape(c) for c in row))
     Console().print(t)
     return 0
+
+
+def _datasets(args: argparse.Namespace) -> int:
+    from infopick.data import SOURCES, mnist
+
+    def state(name: str) -> str:
+        return ("cached" if mnist.is_cached() else "fetched on first use") if name == "mnist" else ""
+
+    return _table(("spec", "description", "state"), [(s.usage, s.summary, state(s.name)) for s in SOURCES.values()])
 
 
 def _strategies(args: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
     from infopick.select import registry
 
-    t = Table("name", "family", "labels", "reads", "description")
-    for name, cls in registry().items():
-        t.add_row(name, cls.family, cls.label_use.value, cls.input.value, escape(cls.summary))
-    Console().print(t)
-    return 0
+    return _table(("name", "family", "labels", "reads", "description"),
+                  [(n, c.family, c.label_use.value, c.input.value, c.summary) for n, c in registry().items()])
 
 
 def _embeddings(args: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
     from infopick.embed import DEFAULT_EMBED, embedders
 
-    t = Table("name", "description")
-    for name, cls in embedders().items():
-        t.add_row(name + (" (default)" if name == DEFAULT_EMBED else ""), escape(cls.summary))
-    Console().print(t)
-    return 0
+    return _table(("name", "description"),
+                  [(n + (" (default)" if n == DEFAULT_EMBED else ""), c.summary) for n, c in embedders().items()])
 
 
 def _measures(args: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.table import Table
-
     from infopick.measure import DEFAULT_MEASURE, registry
 
-    t = Table("name", "reads", "labels", "what it counts", title=f"information measures (default {DEFAULT_MEASURE})")
-    for name, cls in registry().items():
-        t.add_row(name, cls.input.value, cls.label_use.value, cls.summary)
-    Console().print(t)
-    return 0
+    return _table(("name", "reads", "labels", "what it counts"),
+                  [(n, c.input.value, c.label_use.value, c.summary) for n, c in registry().items()],
+                  title=f"information measures (default {DEFAULT_MEASURE})")
 
 
 def _measure(args: argparse.Namespace) -> int:
-    import numpy as np
-
-    from infopick._util import atomic_write
     from infopick.measure import get_measure, measure
-    from infopick.report.figures import save_curve, save_informative
+    from infopick.report.runs import write_measure_run
     from infopick.select.io import read_selection
 
     get_measure(args.measure, **_params(args.param))  # an unknown name or parameter fails before the pool loads
@@ -213,20 +196,8 @@ def _measure(args: argparse.Namespace) -> int:
                     **_params(args.param))
     out = m.to_dict()
     if args.out:
-        d = Path(args.out)
-        with atomic_write(d / "image_bits.npy", "wb") as fh:
-            np.save(fh, m.image_bits, allow_pickle=False)
-        written = ["image_bits.npy"]
-        if len(m.curve_k):
-            save_curve(m, d / "curve.png", title=f"{args.data}: {m.measure}, N = {m.bits_pool:.4g} bits")
-            written.append("curve.png")
-        given = "the selection" if sel is not None else "every other image"
-        save_informative(pool, m.image_bits, d / "informative.png",
-                         title=f"{args.data}, {m.measure}: bits of each image given {given} (most informative on top)")
-        config = {k: v for k, v in vars(args).items() if k != "command"}
-        with atomic_write(d / "measure.json") as fh:  # last: present only when the files above are whole
-            json.dump({"command": "measure", "config": config, "result": out, "environment": environment()}, fh, indent=1)
-        print(f"wrote {d}/" + ", ".join(["measure.json", *written, "informative.png"]), file=sys.stderr)
+        written = write_measure_run(Path(args.out), pool, m, config=_config(args), data=args.data, given_selection=sel is not None)
+        print(f"wrote {args.out}/" + ", ".join(written), file=sys.stderr)
     if args.json:
         keep = ("measure", "encoder", "bits_pool", "bits_subset", "fraction", "k_for", "subset_size", "n", "n_distinct", "params",
                 "facts", "seconds")
@@ -237,7 +208,8 @@ def _measure(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from infopick.bench import BenchConfig, cells, estimate, read_rows, run_grid, validate
+    from infopick.bench import BenchConfig, cells, estimate, pending, read_rows, run_grid, validate
+    from infopick.provenance import environment
 
     try:
         budgets = tuple(int(b) for b in args.budgets.split(","))
@@ -253,8 +225,7 @@ def _bench(args: argparse.Namespace) -> int:
         _writable(out)
     pool = _load(args.data)
     validate(config, len(pool))
-    done = {(r["strategy"], r["budget"], r["seed"]) for r in read_rows(out / "results.jsonl")}
-    todo = [c for c in cells(config) if (c.strategy, c.budget, c.seed) not in done]
+    todo = pending(cells(config), read_rows(out / "results.jsonl"))
     with _status("calibrating"):
         est = estimate(pool, config, todo)
     print(f"estimate: {est.cells} cells to run of {len(cells(config))}, about {est.seconds / 60:.0f} min "
@@ -334,7 +305,7 @@ def _embed(args: argparse.Namespace) -> int:
         raise InfopickError(f"--out must name a .npy file, got {args.out}")
     _writable(Path(args.out).parent)
     pool = _load(args.data)
-    from infopick.distributed import get_engine
+    from infopick.engine import get_engine
 
     engine = get_engine(args.engine, args.address)
     with _progress() as progress:
@@ -370,6 +341,7 @@ def _select(args: argparse.Namespace) -> int:
 
 def _play(args: argparse.Namespace) -> int:
     from infopick.game import play
+    from infopick.report.runs import jsonable
     from infopick.select import DEFAULT_STRATEGY, select
     from infopick.select.io import read_selection
 
@@ -390,30 +362,24 @@ def _play(args: argparse.Namespace) -> int:
         result = play(pool, sel, seed=args.seed, recipe=args.recipe, progress=progress)
     out = result.to_dict()
     if args.out:
-        _write_run(args, pool, sel, out)
+        from infopick.report.runs import write_play_run
+
+        title = f"{args.data}: {sel.strategy}, K={len(sel)}, seed {args.seed}"
+        written = write_play_run(Path(args.out), pool, sel, out, config=_config(args), title=title)
+        print(f"wrote {args.out}/" + ", ".join(written), file=sys.stderr)
     if args.json:
         keep = ("accuracy_pool", "accuracy_test", "budget", "strategy", "label_use", "seed", "seconds", "per_class", "class_histogram")
         extra = {"data": args.data, "recipe": args.recipe, "embed": sel.meta.get("embed"), "chosen": sel.meta.get("chosen"),
-                 "screen": _jsonable(sel.meta.get("screen")), "why": sel.meta.get("why")}
+                 "screen": jsonable(sel.meta.get("screen")), "why": sel.meta.get("why")}
         print(json.dumps({**{k: out[k] for k in keep}, **extra}))
     else:
         _print_result(args, out, sel.meta)
     return 0
 
 
-def _write_run(args: argparse.Namespace, pool: Any, sel: Any, result: dict[str, Any]) -> None:
-    from infopick._util import atomic_write
-    from infopick.report.gallery import save_gallery
-    from infopick.select.io import write_selection
-
-    out = Path(args.out)
-    write_selection(pool, sel, out / "selection.csv")
-    save_gallery(pool, sel.indices, out / "gallery.png", title=f"{args.data}: {sel.strategy}, K={len(sel)}, seed {args.seed}")
-    config = {k: v for k, v in vars(args).items() if k != "command"}
-    run = {"command": "play", "config": config, "selection_meta": _jsonable(sel.meta), "result": result, "environment": environment()}
-    with atomic_write(out / "run.json") as fh:
-        json.dump(run, fh, indent=1)
-    print(f"wrote {out}/run.json, selection.csv, gallery.png", file=sys.stderr)
+def _config(args: argparse.Namespace) -> dict[str, Any]:
+    """The parsed command line as the run's config (saved with every run, minGPT's habit)."""
+    return {k: v for k, v in vars(args).items() if k != "command"}
 
 
 def _print_result(args: argparse.Namespace, r: dict[str, Any], meta: dict[str, Any]) -> None:
@@ -438,28 +404,8 @@ def _n(r: dict[str, Any]) -> int:
     return sum(sum(row) for row in r["confusion_pool"])
 
 
-def _jsonable(obj: Any) -> Any:
-    return json.loads(json.dumps(obj, default=str))
-
-
-def environment() -> dict[str, Any]:
-    import faiss
-    import numpy
-    import scipy
-    import sklearn
-    import torch
-
-    return {
-        "infopick": _version(), "python": platform.python_version(), "numpy": numpy.__version__,
-        "torch": torch.__version__, "torch_threads": torch.get_num_threads(), "cpu_count": os.cpu_count(),
-        "torch_deterministic_kernels": "on while playing (infopick.game.play.deterministic_kernels)", "faiss": faiss.__version__,
-        "scipy": scipy.__version__, "scikit-learn": sklearn.__version__, "machine": platform.machine(),
-        "platform": platform.platform(), "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    }
-
-
 def _version() -> str:
-    from infopick import __version__
+    from infopick.version import __version__
 
     return __version__
 

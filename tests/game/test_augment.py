@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from infopick.game.augment import AugmentConfig, augment
+from infopick.torchkit.augment import AugmentConfig, augment
 
 
 def test_zero_strength_is_identity() -> None:

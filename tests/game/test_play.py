@@ -57,9 +57,9 @@ def test_any_channel_count_and_size(tiny_recipe: Recipe) -> None:
 
 
 def test_play_validates_its_input(digits: infopick.Pool, tiny_recipe: Recipe) -> None:
-    with pytest.raises(infopick.InfopickError, match="unique indices"):
+    with pytest.raises(infopick.InfopickError, match="index 0 appears more than once"):
         play(digits, [0, 0, 1], recipe=tiny_recipe)
-    with pytest.raises(infopick.InfopickError, match="unique indices"):
+    with pytest.raises(infopick.InfopickError, match="outside the pool"):
         play(digits, [len(digits)], recipe=tiny_recipe)
     with pytest.raises(infopick.InfopickError, match="labels"):
         play(infopick.make_pool(digits.images), [0, 1], recipe=tiny_recipe)
@@ -74,7 +74,7 @@ def test_confusion_counts() -> None:
 @pytest.mark.parametrize("name", sorted(RECIPES))
 @pytest.mark.parametrize(("channels", "size"), [(1, 28), (3, 8), (1, 5)])
 def test_every_recipe_builds_for_any_image_size(name: str, channels: int, size: int) -> None:
-    from infopick.game.model import build_cnn, fuse_for_inference
+    from infopick.torchkit.model import build_cnn, fuse_for_inference
 
     r = RECIPES[name]
     model = build_cnn(channels, 7, blocks=r.blocks, width=r.width, dropout=r.dropout, kernel=r.kernel, head_grid=r.head_grid, hidden=r.hidden)
@@ -100,7 +100,7 @@ def test_ensemble_members_get_distinct_reproducible_seeds(digits: infopick.Pool,
 
 
 def test_batchnorm_recalibration_matches_the_clean_batch_statistics() -> None:
-    from infopick.game.model import recalibrate_batchnorm
+    from infopick.torchkit.model import recalibrate_batchnorm
 
     torch.manual_seed(0)
     conv, bn = torch.nn.Conv2d(1, 3, 3), torch.nn.BatchNorm2d(3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from infopick.game.trainer import TrainConfig, Trainer
+from infopick.torchkit.trainer import TrainConfig, Trainer
 
 
 def test_trainer_fits_a_planted_rule_and_reports_every_step() -> None:

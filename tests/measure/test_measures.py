@@ -8,7 +8,7 @@ import pytest
 import infopick
 from infopick.errors import InfopickError, UnknownNameError
 from infopick.measure import fit_pool, get_measure, measure, registry
-from infopick.select.base import LabelUse
+from infopick.selection import LabelUse
 
 MEASURES = list(registry())
 LABEL_FREE = [n for n, c in registry().items() if c.label_use is LabelUse.NONE]
@@ -174,7 +174,7 @@ def test_errors_name_the_problem(digits: infopick.Pool) -> None:
         measure(x, "label-bits")
     with pytest.raises(InfopickError, match="outside the pool"):
         measure(x, "coverage", selection=[0, 999])
-    with pytest.raises(InfopickError, match="unique"):
+    with pytest.raises(InfopickError, match="appears more than once"):
         measure(x, "coverage", selection=[1, 1])
     with pytest.raises(InfopickError, match="NaN"):
         measure(np.full((5, 2), np.nan), "coverage")
@@ -214,3 +214,8 @@ def test_pinned_digits_invariant_coverage(digits: infopick.Pool) -> None:
     assert m.bits_pool == pytest.approx(108650.55, rel=1e-4)
     assert m.k_for == {"0.9": 10, "0.99": 27, "0.999": 41}
     assert m.facts["distinct"] == 176 and m.facts["outliers"] == 7
+
+
+def test_a_measure_built_by_hand_is_checked_too() -> None:
+    with pytest.raises(InfopickError, match="eps=-1"):
+        fit_pool(np.random.default_rng(0).normal(size=(20, 3)), registry()["coding-rate"](eps=-1.0))

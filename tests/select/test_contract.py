@@ -104,3 +104,11 @@ def test_budget_outside_pool_is_refused(budget: object) -> None:
 def test_bad_features_are_refused(bad: np.ndarray) -> None:
     with pytest.raises(infopick.InfopickError):
         select(bad, 2, "random", seed=0)
+
+
+@pytest.mark.parametrize(("name", "params", "words"), [("facility", {"k": -3}, "k=-3 must be > 0"),
+                                                        ("logdet", {"eps": float("nan")}, "eps=nan")])
+def test_parameters_are_checked_however_the_strategy_was_built(name: str, params: dict, words: str) -> None:
+    built = registry()[name](**params)  # by hand, not by name: the registry's check never ran
+    with pytest.raises(infopick.InfopickError, match=words):
+        select(np.zeros((30, 2)), 3, built, seed=0)

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from infopick.neighbors import knn_graph
+from infopick.objectives.coverage import purity_radius
+from infopick.objectives.facility import facility_similarity, facility_value, lazy_greedy_facility
+from infopick.objectives.geometry import kmeans
 from infopick.select import select
-from infopick.select.coverage import facility_similarity, facility_value, lazy_greedy_facility, purity_radius
-from infopick.select.geometry import kmeans
 
 from .test_geometry import blobs
 
@@ -74,7 +75,7 @@ def test_lazy_greedy_equals_naive_greedy_with_rows_longer_than_numpys_sum_block(
 
 @pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 127, 128, 129, 300, 1001, 4099])
 def test_compiled_gain_sums_exactly_as_numpy(n: int) -> None:
-    from infopick.select._facility_kernel import _pairwise
+    from infopick.objectives._facility_kernel import _pairwise
 
     a = np.random.default_rng(n).random(n) * np.random.default_rng(n + 1).choice([1e-3, 1.0, 1e3], n)
     assert _pairwise(a, 0, n) == float(a.sum())  # bit for bit: the picks of the old numpy loop are kept

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from infopick.objectives.geometry import farthest_first
 from infopick.select import get_strategy, select
-from infopick.select.geometry import farthest_first
 
 
 def line(n: int = 11) -> np.ndarray:

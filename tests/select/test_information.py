@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from infopick import make_pool
+from infopick.objectives.rows import unit_rows
 from infopick.select import select
-from infopick.select.information import shape_coordinates, unit_rows
+from infopick.select.information import shape_coordinates
 
 
 def test_logdet_gains_add_up_to_the_coding_rate() -> None:

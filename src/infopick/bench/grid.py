@@ -95,6 +95,12 @@ def write_config(out: Path, config: BenchConfig, command: str, environment: dict
                    "environment": environment}, fh, indent=1)
 
 
+def pending(todo: list[Cell], rows: list[dict[str, Any]]) -> list[Cell]:
+    """The cells of ``todo`` that no stored record (strategy, budget, seed) has finished."""
+    done = {(r["strategy"], r["budget"], r["seed"]) for r in rows}
+    return [c for c in todo if (c.strategy, c.budget, c.seed) not in done]
+
+
 def run_grid(
     pool: Any, config: BenchConfig, out: Path, *, command: str, environment: dict[str, Any],
     report: Callable[[str], None] = print,
@@ -106,8 +112,7 @@ def run_grid(
         check_directory(out, config)
         write_config(out, config, command, environment)
         pool_measures(pool, config, out, report)
-        done = {(r["strategy"], r["budget"], r["seed"]) for r in store.rows()}
-        todo = [c for c in todo_all if (c.strategy, c.budget, c.seed) not in done]
+        todo = pending(todo_all, store.rows())
         report(f"{len(todo_all) - len(todo)} of {len(todo_all)} cells already done; {len(todo)} to run")
         t0 = time.perf_counter()
         for finished, row in enumerate(_execute(pool, config, out, todo), start=1):
@@ -127,41 +132,22 @@ def _pct(x: float | None) -> str:
 
 
 def _execute(pool: Any, config: BenchConfig, out: Path, todo: list[Cell]):  # type: ignore[no-untyped-def]
+    from infopick.engine import LocalEngine, ProcessEngine, RayEngine
     from infopick.game import get_recipe
 
     recipe = get_recipe(config.recipe)  # resolved here: workers get the parent's recipe, not their own lookup
     if config.engine == "ray":
-        yield from _execute_ray(config, out, todo, recipe)
-        return
-    if config.workers == 1 or len(todo) <= 1:
+        import torch
+
+        # Each cell a Ray task at this process's torch thread count (so results equal the local engine's).
+        threads = torch.get_num_threads()
+        yield from RayEngine(config.address).as_completed(_ray_cell, [(config, str(out), c, recipe, threads) for c in todo])
+    elif config.workers == 1 or len(todo) <= 1:
         state: dict[str, Any] = {}
-        for cell in todo:
-            yield run_cell(pool, cell, config, out, state, recipe)
-        return
-    import concurrent.futures as cf
-    import multiprocessing as mp
-
-    threads = max(1, (os.cpu_count() or 1) // config.workers)
-    with cf.ProcessPoolExecutor(config.workers, mp_context=mp.get_context("spawn"), initializer=_init_worker,
-                                initargs=(threads,)) as ex:
-        futures = [ex.submit(_worker_cell, config, str(out), cell, recipe) for cell in todo]
-        for f in cf.as_completed(futures):
-            yield f.result()
-
-
-def _execute_ray(config: BenchConfig, out: Path, todo: list[Cell], recipe: Any):  # type: ignore[no-untyped-def]
-    """Each cell a Ray task, at this process's torch thread count (so results equal the local engine's)."""
-    import torch
-
-    from infopick.distributed import RayEngine
-
-    ray = RayEngine(config.address).ray
-    task = ray.remote(_ray_cell)
-    threads = torch.get_num_threads()
-    pending = [task.remote(config, str(out), cell, recipe, threads) for cell in todo]
-    while pending:
-        done, pending = ray.wait(pending, num_returns=1)
-        yield ray.get(done[0])
+        yield from LocalEngine().as_completed(lambda c: run_cell(pool, c, config, out, state, recipe), [(c,) for c in todo])
+    else:
+        engine = ProcessEngine(config.workers, _init_worker, (max(1, (os.cpu_count() or 1) // config.workers),))
+        yield from engine.as_completed(_worker_cell, [(config, str(out), c, recipe) for c in todo])
 
 
 def _ray_cell(config: BenchConfig, out: str, cell: Cell, recipe: Any, threads: int) -> dict[str, Any]:
@@ -294,7 +280,7 @@ def estimate(pool: Any, config: BenchConfig, todo: list[Cell], calibrate_steps: 
     # uint8 and one float32 copy in evaluation chunks, a k-NN graph with its sparse similarity
     # (~40 bytes per edge; k as facility picks it for the smallest budget), the network and
     # optimiser: per worker. Linear in n.
-    from infopick.select.coverage import facility_k
+    from infopick.objectives.facility import facility_k
 
     k = facility_k(n, min(config.budgets))
     graph_mib = n * k * 40 / 2**20

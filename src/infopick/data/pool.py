@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from infopick.errors import DataError, InfopickError
+from infopick.typing import Features
 
 MAX_CLASSES = 100_000
 """Labels are class indices; a larger value is a mistake (an id column read as labels), and
@@ -174,3 +175,15 @@ def _to_uint8(x: np.ndarray, name: str) -> npt.NDArray[np.uint8]:
     if x.dtype == np.bool_:
         return x.astype(np.uint8) * 255
     raise DataError(f"{name}: unsupported image dtype {x.dtype}")
+
+
+def check_features(x: Features) -> np.ndarray:
+    """A feature matrix (n, d) as an array: 2-d, numeric, finite; else one ``InfopickError``."""
+    arr = np.asarray(x)
+    if arr.ndim != 2:
+        raise InfopickError(f"features must have shape (n, d), got {arr.shape}")
+    if not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
+        raise InfopickError(f"features must be numeric, got dtype {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
+        raise InfopickError("features contain NaN or inf")
+    return arr

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from infopick._registry import check_instance
 from infopick._util import atomic_write, check_seed, resolve_rng
 from infopick.data.pool import Pool
 from infopick.embed import linear, manifold, nets  # noqa: F401  (register the embedders)
@@ -23,7 +24,7 @@ from infopick.embed.base import Embedder, embedders, get_embedder, register_embe
 from infopick.typing import Progress
 
 if TYPE_CHECKING:
-    from infopick.distributed import Engine
+    from infopick.engine import Engine
 
 __all__ = ["embed", "Embedder", "embedders", "get_embedder", "register_embedder", "cache_dir", "DEFAULT_EMBED"]
 
@@ -45,6 +46,7 @@ def embed(
     ``engine`` (``infopick.distributed.get_engine("ray")``) those chunks run as its tasks.
     """
     emb = method if isinstance(method, Embedder) else get_embedder(method, **params)
+    check_instance("embedding", emb)
     check_seed(seed)
     path = cache_path(pool, emb, int(seed)) if cache and emb.cached else None
     if path is not None and path.exists():

@@ -13,7 +13,7 @@ from infopick.embed.base import Embedder, flat_unit, register_embedder
 from infopick.typing import Progress, UInt8Array
 
 if TYPE_CHECKING:
-    from infopick.distributed import Engine
+    from infopick.engine import Engine
 
 
 @register_embedder
@@ -97,7 +97,7 @@ class PCA(Embedder):
         with np.errstate(invalid="ignore", divide="ignore"), fixed_threads():
             pca.fit(flat_unit(images[rows]))
         if engine is None:
-            from infopick.distributed import LocalEngine
+            from infopick.engine import LocalEngine
 
             engine = LocalEngine()
         ref = engine.put(pca)

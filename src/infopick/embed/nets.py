@@ -13,9 +13,9 @@ import numpy.typing as npt
 
 from infopick._util import seed_int
 from infopick.embed.base import Embedder, register_embedder
-from infopick.game.augment import AugmentConfig, augment
-from infopick.game.play import to_tensor
-from infopick.game.trainer import TrainConfig, Trainer
+from infopick.torchkit.augment import AugmentConfig, augment
+from infopick.torchkit.tensors import to_tensor
+from infopick.torchkit.trainer import TrainConfig, Trainer
 from infopick.typing import Progress, UInt8Array
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ class Contrastive(Embedder):
         import torch
         import torch.nn.functional as F
 
-        from infopick.game.model import build_cnn
+        from infopick.torchkit.model import build_cnn
 
         x = to_tensor(images)
         seed = seed_int(rng)

@@ -14,11 +14,12 @@ import numpy.typing as npt
 from infopick._util import check_seed
 from infopick.data.pool import Pool
 from infopick.errors import InfopickError
-from infopick.game.augment import augment
-from infopick.game.model import build_cnn, fuse_for_inference, recalibrate_batchnorm
 from infopick.game.recipes import Recipe, get_recipe
-from infopick.game.trainer import Trainer
-from infopick.select.base import LabelUse, Selection
+from infopick.selection import LabelUse, Selection, check_indices
+from infopick.torchkit.augment import augment
+from infopick.torchkit.model import build_cnn, fuse_for_inference, recalibrate_batchnorm
+from infopick.torchkit.tensors import standardise, to_tensor
+from infopick.torchkit.trainer import Trainer
 from infopick.typing import Progress  # phases "train" and "eval"
 
 
@@ -63,8 +64,7 @@ def play(
         raise InfopickError(f"{pool.name}: the game needs pool labels to train and score")
     if idx.ndim != 1 or len(idx) < 1:
         raise InfopickError("the selection is empty")
-    if idx.min() < 0 or idx.max() >= len(pool) or len(np.unique(idx)) != len(idx):
-        raise InfopickError(f"the selection must hold unique indices in 0..{len(pool) - 1}")
+    idx = check_indices(idx, len(pool), what="the selection")
     check_seed(seed)
     with deterministic_kernels():
         return _play(pool, idx, sel, int(seed), rec, progress)
@@ -166,22 +166,6 @@ def _train(x: Any, y: Any, norm: tuple[Any, Any], seed: int, rec: Recipe, n_clas
     if rec.bn_recalibrate:
         recalibrate_batchnorm(model, list(standardise(x, norm).split(batch)))
     return model
-
-
-def to_tensor(images: np.ndarray) -> Any:
-    """uint8 (n, h, w[, c]) -> float32 tensor (n, c, h, w) in [0, 1]."""
-    import torch
-
-    t = torch.from_numpy(np.ascontiguousarray(images)).float().div_(255)
-    return t.unsqueeze(1) if t.ndim == 3 else t.permute(0, 3, 1, 2)
-
-
-def standardise(x: Any, norm: tuple[Any, Any]) -> Any:
-    """(x - mean) / std in channels-last layout, the form every network of the game takes."""
-    import torch
-
-    mean, std = norm
-    return ((x - mean) / std).contiguous(memory_format=torch.channels_last)
 
 
 def member_seeds(seed: int, n: int) -> list[int]:

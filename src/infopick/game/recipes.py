@@ -6,8 +6,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from infopick.errors import UnknownNameError
-from infopick.game.augment import AugmentConfig
-from infopick.game.trainer import TrainConfig
+from infopick.torchkit.augment import AugmentConfig
+from infopick.torchkit.trainer import TrainConfig
 
 
 @dataclass(frozen=True)

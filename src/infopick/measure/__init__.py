@@ -14,13 +14,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from infopick._registry import check_instance
 from infopick._util import resolve_rng
-from infopick.data.pool import Pool, check_labels
+from infopick.data.pool import Pool, check_features, check_labels
 from infopick.errors import InfopickError
-from infopick.measure import coding, compression, coverage  # noqa: F401  (register the measures)
+from infopick.measure import codebook, coding, compression  # noqa: F401  (register the measures)
 from infopick.measure import labels as _label_bits  # noqa: F401  (a module name the `labels=` arguments shadow)
 from infopick.measure.base import THRESHOLDS, Curve, Fitted, Measure, get_measure, register, registry
-from infopick.select.base import Input, LabelUse, Selection
+from infopick.selection import Input, LabelUse, Selection, check_indices
 from infopick.typing import Features, IntArray, SeedLike
 
 __all__ = ["measure", "fit_pool", "PoolMeasure", "Measurement", "Measure", "Fitted", "Curve", "register", "registry", "get_measure", "DEFAULT_MEASURE",
@@ -117,6 +118,7 @@ def fit_pool(
 ) -> PoolMeasure:
     """Fit a measure to a pool once (embedding, neighbours, compressed sizes); see :func:`measure`."""
     meas = name if isinstance(name, Measure) else get_measure(name, **params)
+    check_instance("measure", meas)
     raw, features = _inputs(data, meas, embed, embed_seed)
     first, inverse, counts = _distinct(raw)
     y = _labels(data, labels, len(raw))[first] if meas.label_use is not LabelUse.NONE else None
@@ -194,9 +196,7 @@ def _inputs(data: Pool | Features, meas: Measure, embed: str | None, embed_seed:
         return data.images, data.images
     if embed is not None:
         raise InfopickError("embed= applies to a pool; these are features already")
-    from infopick.select import _check_features
-
-    x = _check_features(data)
+    x = check_features(data)
     if len(x) < 1:
         raise InfopickError("a measure needs at least one row")
     return x, x
@@ -226,12 +226,4 @@ def _labels(data: Pool | Features, labels: npt.ArrayLike | None, n: int) -> npt.
 
 
 def _indices(selection: Selection | npt.ArrayLike, n: int) -> IntArray:
-    idx = np.asarray(selection.indices if isinstance(selection, Selection) else selection)
-    if idx.ndim != 1 or (len(idx) and not np.issubdtype(idx.dtype, np.integer)):
-        raise InfopickError(f"a selection must be a 1-d array of integer indices, got {idx.dtype} {idx.shape}")
-    idx = idx.astype(np.int64)
-    if len(idx) and (idx.min() < 0 or idx.max() >= n):
-        raise InfopickError(f"selection index outside the pool (0..{n - 1})")
-    if len(np.unique(idx)) != len(idx):
-        raise InfopickError("selection indices must be unique")
-    return idx
+    return check_indices(selection, n)

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from infopick._registry import Registry
-from infopick.select.base import Input, LabelUse
+from infopick.selection import Input, LabelUse
 from infopick.typing import Features, IntArray
 
 FloatArray = npt.NDArray[np.float64]
@@ -109,10 +109,3 @@ def batch_size(picked: int, growth: float) -> int:
     return max(1, int(np.ceil(growth * picked)))
 
 
-def take_best(gains: FloatArray, available: npt.NDArray[np.bool_], b: int, rng: np.random.Generator) -> IntArray:
-    """The ``b`` available rows with the largest gains, best first, ties at random."""
-    cand = np.flatnonzero(available)
-    score = gains[cand] + rng.random(len(cand)) * 1e-12 * max(1.0, float(np.abs(gains[cand]).max(initial=0.0)))
-    b = min(b, len(cand))
-    top = np.argpartition(-score, b - 1)[:b] if b < len(cand) else np.arange(len(cand))
-    return cand[top[np.argsort(-score[top], kind="stable")]].astype(np.int64)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from infopick.measure.base import Curve, Fitted, FloatArray, Measure, batch_size, register, take_best
-from infopick.select.base import LabelUse
-from infopick.select.information import unit_rows
+from infopick.measure.base import Curve, Fitted, FloatArray, Measure, batch_size, register
+from infopick.objectives.coding import add_row, quad_forms
+from infopick.objectives.ranking import take_best
+from infopick.objectives.rows import unit_rows
+from infopick.selection import LabelUse
 from infopick.typing import Features, IntArray
 
 
@@ -55,7 +57,7 @@ class _FittedCodingRate(Fitted):
 
     def image_bits(self, idx: IntArray) -> FloatArray:
         m_inv = np.linalg.inv(self._gram(idx))
-        q = _quad(self.z, m_inv)
+        q = quad_forms(self.z, m_inv)
         out = 0.5 * np.log2(1 + self.alpha * q)
         out[idx] = 0.0  # a picked image adds nothing to a set that holds it
         return out
@@ -63,7 +65,7 @@ class _FittedCodingRate(Fitted):
     def unique_bits(self) -> FloatArray:
         # Gain of z_i on top of all the others: -1/2 log2(1 - alpha z^T M^-1 z), M over the whole pool.
         m_inv = np.linalg.inv(self._gram(np.arange(self.n)))
-        lev = self.alpha * _quad(self.z, m_inv)
+        lev = self.alpha * quad_forms(self.z, m_inv)
         return -0.5 * np.log2(np.clip(1 - lev, 1e-300, None))
 
     def greedy(self, target_bits: float, rng: np.random.Generator) -> Curve:
@@ -75,18 +77,11 @@ class _FittedCodingRate(Fitted):
         values: list[float] = []
         total = 0.0
         while total < target_bits and available.any():
-            q = _quad(z, m_inv)
+            q = quad_forms(z, m_inv)
             for i in take_best(q, available, batch_size(len(order), self.growth), rng):
-                v = m_inv @ z[i]
-                zv = float(z[i] @ v)
+                _, zv = add_row(m_inv, z[i], alpha)
                 total += 0.5 * np.log2(1 + alpha * zv)
-                m_inv -= (alpha / (1 + alpha * zv)) * np.outer(v, v)
                 available[i] = False
                 order.append(int(i))
                 values.append(total)
         return Curve(np.asarray(order, dtype=np.int64), np.arange(1, len(order) + 1), np.asarray(values))
-
-
-def _quad(z: FloatArray, m: npt.NDArray[np.floating]) -> FloatArray:
-    """z_i^T m z_i for every row (one matrix product, not an einsum loop)."""
-    return ((z @ m) * z).sum(axis=1)

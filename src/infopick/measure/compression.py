@@ -8,9 +8,9 @@ import numpy.typing as npt
 from infopick._util import seed_int
 from infopick.measure.base import Curve, Fitted, FloatArray, Measure, register
 from infopick.neighbors import knn_graph
-from infopick.select.base import Input, LabelUse
-from infopick.select.coverage import facility_value, lazy_greedy_facility
-from infopick.select.information import as_bytes, unit_interval
+from infopick.objectives.facility import facility_value, lazy_greedy_facility
+from infopick.objectives.rows import as_bytes, unit_interval
+from infopick.selection import Input, LabelUse
 from infopick.typing import Features, IntArray
 
 

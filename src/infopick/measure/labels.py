@@ -6,9 +6,10 @@ import numpy as np
 import numpy.typing as npt
 
 from infopick.errors import InfopickError
-from infopick.measure.base import Curve, Fitted, FloatArray, Measure, batch_size, register, take_best
+from infopick.measure.base import Curve, Fitted, FloatArray, Measure, batch_size, register
 from infopick.neighbors import knn_graph
-from infopick.select.base import LabelUse
+from infopick.objectives.ranking import take_best
+from infopick.selection import LabelUse
 from infopick.typing import Features, IntArray
 
 

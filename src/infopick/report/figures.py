@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from infopick.measure import Measurement
 
 
-def _pyplot():  # type: ignore[no-untyped-def]
+def pyplot():  # type: ignore[no-untyped-def]
+    """matplotlib's pyplot on the Agg backend: the report's one set-up."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display on servers; must precede pyplot
@@ -25,7 +26,7 @@ def _pyplot():  # type: ignore[no-untyped-def]
 
 def save_curve(m: Measurement, path: str | Path, *, title: str = "") -> Path:
     """Fraction of the pool's bits held by the first K greedy picks (log K), thresholds and K marked."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
     frac = m.curve_bits / m.bits_pool if m.bits_pool > 0 else np.ones_like(m.curve_bits)
     ax.plot(m.curve_k, 100 * frac, color="C0", label="greedy order")
@@ -48,7 +49,7 @@ def save_curve(m: Measurement, path: str | Path, *, title: str = "") -> Path:
 
 def save_informative(pool: Pool, image_bits: np.ndarray, path: str | Path, *, count: int = 16, title: str = "") -> Path:
     """Two rows of ``count`` images: the most informative (top) and the least (bottom), each with its bits."""
-    plt = _pyplot()
+    plt = pyplot()
     return _save(informative_figure(plt, pool, image_bits, count=count, title=title), plt, path)
 
 

@@ -12,11 +12,9 @@ from infopick.data.pool import Pool
 
 def save_gallery(pool: Pool, indices: np.ndarray, path: str | Path, *, limit: int = 100, title: str = "") -> Path:
     """Write the first ``limit`` picked images (pick order) with their labels to ``path`` (PNG)."""
-    import matplotlib
+    from infopick.report.figures import pyplot
 
-    matplotlib.use("Agg")  # no display on servers; must precede pyplot
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     shown = np.asarray(indices)[:limit]
     cols = int(np.ceil(np.sqrt(len(shown))))
     rows = int(np.ceil(len(shown) / cols))

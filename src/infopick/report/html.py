@@ -15,7 +15,7 @@ import numpy as np
 from infopick._util import atomic_write
 from infopick.bench.grid import load_results
 from infopick.errors import InfopickError
-from infopick.report.figures import _pyplot, informative_figure
+from infopick.report.figures import informative_figure, pyplot
 
 
 def write_report(directory: str | Path, out: str | Path | None = None) -> Path:
@@ -87,7 +87,7 @@ def _png(fig: Any, plt: Any) -> bytes:
 
 
 def _accuracy_figure(groups: dict[tuple[str, int], list[dict[str, Any]]], metric: str) -> bytes:
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     strategies = list(dict.fromkeys(s for s, _ in groups))
     means: list[float] = []
@@ -122,7 +122,7 @@ def _pool_measures(d: Path) -> dict[str, dict[str, Any]]:
 
 
 def _curve_figure(name: str, m: dict[str, Any], groups: dict[tuple[str, int], list[dict[str, Any]]]) -> bytes:
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     n_bits = m["bits_pool"]
     ks, bits = np.array(m["curve"]["k"]), np.array(m["curve"]["bits"])
@@ -148,7 +148,7 @@ def _curve_figure(name: str, m: dict[str, Any], groups: dict[tuple[str, int], li
 
 
 def _informative_figure(pool: Any, bits: np.ndarray, name: str, count: int = 12) -> bytes:
-    plt = _pyplot()
+    plt = pyplot()
     title = f"{name}: bits of each image given all the others (most informative on top)"
     return _png(informative_figure(plt, pool, bits, count=count, title=title), plt)
 
@@ -157,7 +157,7 @@ def _picks_figure(pool: Any, d: Path, rows: list[dict[str, Any]], strategy: str,
     """The first picks of the smallest budget's seed-0 cell, and the class histogram over all its cells."""
     from infopick.select.io import read_selection
 
-    plt = _pyplot()
+    plt = pyplot()
     first = min(rows, key=lambda r: (r["budget"], r["seed"]))
     idx = read_selection(pool, d / first["selection"]).indices[:count]
     classes = list(pool.classes)

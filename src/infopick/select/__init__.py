@@ -12,12 +12,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from infopick._registry import check_instance
 from infopick._util import resolve_rng
-from infopick.data.pool import Pool, check_labels
+from infopick.data.pool import Pool, check_features, check_labels
 from infopick.errors import BudgetError, InfopickError
 from infopick.select import active, baselines, coverage, geometry, information  # noqa: F401  (register the strategies)
 from infopick.select import auto as _auto  # noqa: F401  (last: it delegates to the others)
-from infopick.select.base import Input, LabelUse, Selection, Strategy, get_strategy, register, registry
+from infopick.select.base import Strategy, get_strategy, register, registry
+from infopick.selection import Input, LabelUse, Selection, check_indices
 from infopick.typing import Features, Progress, SeedLike
 
 __all__ = [
@@ -62,12 +64,14 @@ def select(
     (3,)
     """
     strat = strategy if isinstance(strategy, Strategy) else get_strategy(strategy, **params)
+    check_instance("strategy", strat)
     eng = None
     if shards is not None or engine != "local":  # checked before Ray starts or the embedding runs
-        from infopick.distributed import PARTITIONABLE, get_engine
+        from infopick.engine import get_engine
+        from infopick.select.partition import partitionable
 
-        if strat.name not in PARTITIONABLE:
-            raise InfopickError(f"partition-and-merge runs {', '.join(PARTITIONABLE)}; not {strat.name!r}")
+        if not strat.shardable:
+            raise InfopickError(f"partition-and-merge runs {', '.join(partitionable())}; not {strat.name!r}")
         if shards is not None and (isinstance(shards, bool) or not isinstance(shards, (int, np.integer)) or shards < 1):
             raise InfopickError(f"shards must be a positive integer, got {shards!r}")
         eng = get_engine(engine, address)
@@ -93,7 +97,7 @@ def select(
     else:
         if embed is not None:
             raise InfopickError("embed= applies to a pool; these are features already")
-        features = _check_features(data)
+        features = check_features(data)
         _check_budget(budget, features.shape[0])
     n = features.shape[0]
     y = None
@@ -104,7 +108,7 @@ def select(
     rng = resolve_rng(seed)
     t0 = time.perf_counter()
     if eng is not None:
-        from infopick.distributed import greedi
+        from infopick.select.partition import greedi
 
         idx, facts = greedi(np.asarray(features), int(budget), strat.name, shards=4 if shards is None else int(shards),
                             engine=eng, rng=rng, params=strat.params())
@@ -119,17 +123,6 @@ def select(
     return Selection(sel.indices, sel.strategy, sel.label_use, sel.gains, {**meta, **sel.meta})
 
 
-def _check_features(x: Features) -> np.ndarray:
-    arr = np.asarray(x)
-    if arr.ndim != 2:
-        raise InfopickError(f"features must have shape (n, d), got {arr.shape}")
-    if not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
-        raise InfopickError(f"features must be numeric, got dtype {arr.dtype}")
-    if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
-        raise InfopickError("features contain NaN or inf")
-    return arr
-
-
 def _check_budget(budget: int, n: int) -> None:
     if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)):
         raise BudgetError(f"budget must be an integer, got {budget!r}")
@@ -139,5 +132,4 @@ def _check_budget(budget: int, n: int) -> None:
 
 def _check_selection(idx: np.ndarray, budget: int, n: int, name: str) -> None:
     # A broken strategy must fail loudly here, not hand the game a wrong subset.
-    if idx.shape != (budget,) or len(np.unique(idx)) != budget or idx.min() < 0 or idx.max() >= n:
-        raise AssertionError(f"strategy {name!r} returned an invalid selection")
+    check_indices(idx, n, what=f"strategy {name!r} returned a bad selection", size=budget)

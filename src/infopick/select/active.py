@@ -13,8 +13,9 @@ import numpy as np
 import numpy.typing as npt
 
 from infopick._util import seed_int
-from infopick.select.base import LabelUse, Selection, Strategy, get_strategy, register, top_k
-from infopick.select.geometry import farthest_first
+from infopick.objectives.geometry import farthest_first
+from infopick.objectives.ranking import top_k
+from infopick.select.base import LabelUse, Selection, Strategy, get_strategy, register
 from infopick.typing import Features, IntArray
 
 if TYPE_CHECKING:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from infopick._util import seed_int
+from infopick.objectives.geometry import farthest_first, kmeans, nearest_unique
 from infopick.select.base import LabelUse, Selection, Strategy, register
-from infopick.typing import Features, IntArray
+from infopick.typing import Features
 
 
 @register
@@ -20,6 +20,7 @@ class KCenter(Strategy):
     """
 
     name = "kcenter"
+    shardable = True  # two rounds of farthest-first keep a constant-factor radius (Malkomes et al. 2015)
     family = "geometry"
     label_use = LabelUse.NONE
     summary = "farthest-first traversal (k-center greedy, core-set)"
@@ -30,26 +31,6 @@ class KCenter(Strategy):
         x = np.asarray(features, dtype=np.float32)
         idx, radius = farthest_first(x, budget, np.array([rng.integers(len(x))]))
         return Selection(idx, self.name, self.label_use, radius)
-
-
-def farthest_first(x: npt.NDArray[np.float32], budget: int, start: IntArray) -> tuple[IntArray, npt.NDArray[np.float64]]:
-    """Extend the picks ``start`` farthest-first to ``budget``; returns (indices, distance of each pick when taken)."""
-    sq = np.einsum("ij,ij->i", x, x)
-    d2 = np.full(len(x), np.inf)
-    picked = list(start[:budget])
-    gains = [np.inf] * len(picked)
-    for i in picked:
-        np.minimum(d2, sq - 2 * (x @ x[i]) + sq[i], out=d2)
-    d2[picked] = -1.0
-    while len(picked) < budget:
-        i = int(np.argmax(d2))
-        gains.append(float(np.sqrt(max(d2[i], 0.0))))
-        picked.append(i)
-        np.minimum(d2, sq - 2 * (x @ x[i]) + sq[i], out=d2)
-        # Rounding can leave the new pick at a tiny positive distance; earlier picks stay at -1 (a
-        # minimum never rises). Marking only the new one keeps each step O(n), not O(n + picks).
-        d2[i] = -1.0
-    return np.asarray(picked, dtype=np.int64), np.asarray(gains)
 
 
 @register
@@ -77,45 +58,6 @@ class KMeans(Strategy):
         idx = nearest_unique(x, centroids[order], budget, rng)
         gains = np.concatenate([sizes[order], np.zeros(budget - len(order))])[: len(idx)].astype(np.float64)
         return Selection(idx, self.name, self.label_use, gains)
-
-
-def kmeans(
-    x: npt.NDArray[np.float32], k: int, rng: np.random.Generator, *, n_iter: int = 20, n_init: int = 1
-) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
-    """Lloyd's k-means on ``x`` (n, d): centroids (k, d) and each point's cluster (n,).
-
-    FAISS, seeded; the best of ``n_init`` random starts (lowest within-cluster squared error).
-    """
-    import faiss
-
-    n, d = x.shape
-    k = min(k, n)
-    km = faiss.Kmeans(d, k, niter=n_iter, nredo=n_init, seed=seed_int(rng) % 2**31, verbose=False,
-                      min_points_per_centroid=1, max_points_per_centroid=max(256, -(-n // k)))
-    km.train(x)
-    _, assign = km.index.search(x, 1)
-    assert km.centroids is not None  # set by train()
-    return km.centroids.astype(np.float32), assign[:, 0].astype(np.int64)
-
-
-def nearest_unique(x: npt.NDArray[np.float32], targets: npt.NDArray[np.float32], budget: int, rng: np.random.Generator) -> IntArray:
-    """For each target in order, the nearest pool point not yet taken; random points fill any shortfall."""
-    import faiss
-
-    index = faiss.IndexFlatL2(x.shape[1])
-    index.add(x)
-    _, near = index.search(np.ascontiguousarray(targets, dtype=np.float32), min(16, len(x)))
-    taken = np.zeros(len(x), dtype=bool)
-    picked: list[int] = []
-    for row in near:
-        free = row[(row >= 0) & ~taken[np.maximum(row, 0)]]
-        if len(free):
-            picked.append(int(free[0]))
-            taken[free[0]] = True
-    if len(picked) < budget:  # centroids that collapsed onto the same points
-        rest = rng.permutation(np.flatnonzero(~taken))[: budget - len(picked)]
-        picked.extend(int(i) for i in rest)
-    return np.asarray(picked[:budget], dtype=np.int64)
 
 
 @register

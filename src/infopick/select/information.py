@@ -8,7 +8,10 @@ import numpy as np
 import numpy.typing as npt
 
 from infopick._util import seed_int
-from infopick.select.base import Input, LabelUse, Selection, Strategy, register, top_k
+from infopick.objectives.coding import add_row
+from infopick.objectives.ranking import top_k
+from infopick.objectives.rows import as_bytes, unit_interval, unit_rows
+from infopick.select.base import Input, LabelUse, Selection, Strategy, register
 from infopick.typing import Features
 
 if TYPE_CHECKING:
@@ -49,17 +52,9 @@ class LogDet(Strategy):
             picked.append(i)
             gains.append(0.5 * float(np.log2(1 + alpha * q[i])))
             available[i] = False
-            v = m_inv @ z[i]
-            c = alpha / (1 + alpha * float(z[i] @ v))
-            m_inv -= c * np.outer(v, v)  # Sherman-Morrison
-            q -= c * (z @ v) ** 2
+            v, zv = add_row(m_inv, z[i], alpha)
+            q -= (alpha / (1 + alpha * zv)) * (z @ v) ** 2  # every x's gain under the new M
         return Selection(np.asarray(picked, dtype=np.int64), self.name, self.label_use, np.asarray(gains))
-
-
-def unit_rows(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Centre the columns, then scale every row to unit length (zero rows stay zero)."""
-    x = x - x.mean(axis=0)
-    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
 
 @register
@@ -115,15 +110,6 @@ class Compression(Strategy):
         return Selection(np.asarray(picked, dtype=np.int64), self.name, self.label_use, np.asarray(gains))
 
 
-def as_bytes(features: Features) -> list[bytes]:
-    """One bytes object per row: uint8 images as they are; other numbers scaled per column to 0..255."""
-    x = np.asarray(features).reshape(len(features), -1)
-    if x.dtype != np.uint8:
-        lo, hi = x.min(axis=0), x.max(axis=0)
-        x = np.round((x - lo) / np.where(hi > lo, hi - lo, 1) * 255).astype(np.uint8)
-    return [r.tobytes() for r in x]
-
-
 @register
 class Surprise(Strategy):
     """Pick what a VAE trained on the picks explains worst, in ``rounds``.
@@ -171,15 +157,6 @@ class Surprise(Strategy):
                 gains.extend(float(b) for b in bits[take])
                 available[cand[take]] = False
         return Selection(np.asarray(picked, dtype=np.int64), self.name, self.label_use, np.asarray(gains))
-
-
-def unit_interval(features: Features) -> npt.NDArray[np.float32]:
-    """Rows as float32 in [0, 1]: uint8 images / 255, other numbers scaled per column."""
-    x = np.asarray(features).reshape(len(features), -1)
-    if x.dtype == np.uint8:
-        return x.astype(np.float32) / np.float32(255)
-    lo, hi = x.min(axis=0), x.max(axis=0)
-    return ((x - lo) / np.where(hi > lo, hi - lo, 1)).astype(np.float32)
 
 
 def _train_vae(x: torch.Tensor, latent: int, steps: int, gen: torch.Generator) -> torch.nn.Module:

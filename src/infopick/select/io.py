@@ -5,12 +5,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import numpy as np
-
 from infopick._util import atomic_write
 from infopick.data.pool import Pool
 from infopick.errors import InfopickError
-from infopick.select.base import Selection
+from infopick.selection import Selection, check_indices
 
 COLUMNS = ("index", "id", "label")
 
@@ -43,13 +41,7 @@ def read_selection(pool: Pool, path: str | Path) -> Selection:
         raw = [int(r["index"]) for r in rows]
     except (TypeError, ValueError):
         raise InfopickError(f"selection file {path}: 'index' values must be integers") from None
-    bad = [i for i in raw if not 0 <= i < len(pool)]  # in Python ints: 10**30 is outside, not an overflow
-    if bad:
-        raise InfopickError(f"selection file {path}: index {bad[0]} outside the pool (0..{len(pool) - 1})")
-    idx = np.array(raw, dtype=np.int64)
-    uniq, counts = np.unique(idx, return_counts=True)
-    if len(uniq) != len(idx):
-        raise InfopickError(f"selection file {path}: index {int(uniq[counts > 1][0])} appears more than once")
+    idx = check_indices(raw, len(pool), what=f"selection file {path}")
     if "id" in rows[0]:
         for i, r in zip(idx, rows, strict=True):
             if r["id"] not in (None, "") and r["id"] != pool.ids[i]:

@@ -8,10 +8,11 @@ import numpy as np
 import numpy.typing as npt
 
 from infopick.errors import InfopickError
-from infopick.measure.base import Curve, Fitted, FloatArray, Measure, batch_size, register, take_best
+from infopick.measure.base import Curve, Fitted, FloatArray, Measure, batch_size, register
 from infopick.neighbors import isolated, knn_graph, leader_groups
-from infopick.select.base import Input, LabelUse
-from infopick.select.coverage import purity_radius
+from infopick.objectives.coverage import purity_radius
+from infopick.objectives.ranking import take_best
+from infopick.selection import Input, LabelUse
 from infopick.typing import Features, IntArray
 
 _CHUNK = 8192  # pool rows per distance block: the block is (_CHUNK, batch), never (n, n)

@@ -1,0 +1,121 @@
+"""Where tasks run, on the ground floor: this process, a pool of processes, or Ray.
+
+One abstraction for every stage that fans work out: sharded selection (select/partition.py),
+out-of-core embedding (embed/linear.py) and bench cells (bench/grid.py). ``map`` returns results
+in order, ``as_completed`` yields them as they finish, ``put`` places a large argument once
+(Ray's object store; elsewhere the value itself). An engine knows nothing of what it runs.
+Ray is an optional extra, imported only when ``engine="ray"`` is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from infopick.errors import InfopickError
+
+ENGINES = ("local", "process", "ray")
+
+
+class LocalEngine:
+    """Runs tasks one after another in this process."""
+
+    name = "local"
+
+    def map(self, fn: Callable[..., Any], args: Sequence[tuple[Any, ...]]) -> list[Any]:
+        return [fn(*a) for a in args]
+
+    def as_completed(self, fn: Callable[..., Any], args: Sequence[tuple[Any, ...]]) -> Iterator[Any]:
+        for a in args:
+            yield fn(*a)
+
+    def put(self, value: Any) -> Any:
+        return value
+
+
+class ProcessEngine:
+    """Runs tasks in ``workers`` fresh (spawned) processes; ``initializer(*initargs)`` runs once in each.
+
+    ``fn`` and its arguments must pickle (a module-level function). Spawned, not forked: a
+    forked torch or FAISS with threads already running can deadlock.
+    """
+
+    name = "process"
+
+    def __init__(self, workers: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()) -> None:
+        self.workers, self.initializer, self.initargs = workers, initializer, initargs
+
+    def _executor(self) -> Any:
+        import concurrent.futures as cf
+        import multiprocessing as mp
+
+        return cf.ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"), initializer=self.initializer,
+                                      initargs=self.initargs)
+
+    def map(self, fn: Callable[..., Any], args: Sequence[tuple[Any, ...]]) -> list[Any]:
+        with self._executor() as ex:
+            return [f.result() for f in [ex.submit(fn, *a) for a in args]]
+
+    def as_completed(self, fn: Callable[..., Any], args: Sequence[tuple[Any, ...]]) -> Iterator[Any]:
+        import concurrent.futures as cf
+
+        with self._executor() as ex:
+            for f in cf.as_completed([ex.submit(fn, *a) for a in args]):
+                yield f.result()
+
+    def put(self, value: Any) -> Any:
+        return value
+
+
+class RayEngine:
+    """Runs tasks on Ray: a local Ray started here (``address=None``) or an existing cluster's ``address``."""
+
+    name = "ray"
+
+    def __init__(self, address: str | None = None, num_cpus: int | None = None) -> None:
+        ray = require_ray()
+        if not ray.is_initialized():
+            kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "configure_logging": False}
+            if address:
+                ray.init(address=address, **kwargs)
+            else:
+                ray.init(num_cpus=num_cpus, **kwargs)
+        self.ray = ray
+
+    def map(self, fn: Callable[..., Any], args: Sequence[tuple[Any, ...]]) -> list[Any]:
+        remote = self.ray.remote(fn)
+        return list(self.ray.get([remote.remote(*a) for a in args]))
+
+    def as_completed(self, fn: Callable[..., Any], args: Sequence[tuple[Any, ...]]) -> Iterator[Any]:
+        remote = self.ray.remote(fn)
+        pending = [remote.remote(*a) for a in args]
+        while pending:
+            done, pending = self.ray.wait(pending, num_returns=1)
+            yield self.ray.get(done[0])
+
+    def put(self, value: Any) -> Any:
+        return self.ray.put(value)  # once into the object store; tasks read it without another copy
+
+
+Engine = LocalEngine | ProcessEngine | RayEngine
+
+
+def require_ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise InfopickError("--engine ray needs Ray: pip install 'infopick[ray]' (or pip install ray)") from None
+    return ray
+
+
+def get_engine(name: str, address: str | None = None, *, workers: int = 2) -> Engine:
+    """The engine called ``name``; an unknown name lists the valid ones."""
+    if name in ("local", "process") and address:
+        raise InfopickError("--address applies to --engine ray")
+    if name == "local":
+        return LocalEngine()
+    if name == "process":
+        return ProcessEngine(workers)
+    if name == "ray":
+        return RayEngine(address)
+    raise InfopickError(f"unknown engine {name!r}; valid: {', '.join(ENGINES)}")
