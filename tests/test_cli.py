@@ -44,6 +44,13 @@ def test_select_writes_csv_in_pick_order(capsys: pytest.CaptureFixture[str], tmp
     assert again.read_bytes() == out.read_bytes()
 
 
+def test_select_passes_strategy_parameters(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "sel.csv"
+    code, _, err = run(capsys, "select", "--data", "digits", "--budget", "20", "--strategy", "auto", "--param", "delegate=kcenter",
+                       "--embed", "pca", "--out", str(out))
+    assert code == 0 and "asked for -> kcenter" in err and len(out.read_text().splitlines()) == 21
+
+
 def test_play_json_and_out_dir(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_recipe: object) -> None:
     from infopick.game import recipes
 
@@ -90,6 +97,10 @@ def test_play_json_and_out_dir(capsys: pytest.CaptureFixture[str], tmp_path: Pat
         (["measure", "--data", "digits", "--selection", "/no/such.csv"], "no such file"),
         (["measure", "--data", "digits", "--param", "epsilon=1"], "epsilon"),
         (["measure", "--data", "digits", "--param", "eps"], "KEY=VALUE"),
+        (["select", "--data", "digits", "--budget", "5", "--strategy", "facility", "--param", "k=-1", "--out", "x.csv"], "k=-1"),
+        (["select", "--data", "digits", "--budget", "5", "--strategy", "auto", "--param", "delegate=margin", "--out", "x.csv"],
+         "auto is label-free"),
+        (["play", "--data", "digits", "--selection", "s.csv", "--param", "k=3"], "--param applies to --strategy"),
     ],
 )
 def test_errors_are_one_line_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], match: str) -> None:

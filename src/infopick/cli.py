@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"selection strategy (default {DEFAULT_STRATEGY}): {strategies}")
         sp.add_argument("--seed", type=int, default=0, metavar="S", help="seed for selection and training (default 0)")
         sp.add_argument("--embed", metavar="NAME", help=f"embedding the strategy reads (default {DEFAULT_EMBED}): {embeddings}")
+        sp.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                        help="a strategy parameter, repeatable (e.g. k=50 for facility, delegate=kcenter for auto)")
 
     def engine_args(sp: argparse.ArgumentParser, what: str) -> None:
         sp.add_argument("--engine", choices=["local", "ray"], default="local", help=f"{what}; default local")
@@ -324,14 +326,16 @@ def _load(spec: str) -> Any:
 
 
 def _select(args: argparse.Namespace) -> int:
-    from infopick.select import DEFAULT_STRATEGY, select
+    from infopick.select import DEFAULT_STRATEGY, get_strategy, select
     from infopick.select.io import write_selection
 
+    name, params = args.strategy or DEFAULT_STRATEGY, _params(args.param)
+    get_strategy(name, **params)  # an unknown name or parameter fails before the pool loads
     _writable(Path(args.out).parent)  # an unwritable --out fails now, not after the work
     pool = _load(args.data)
     with _progress() as progress:
-        sel = select(pool, args.budget, args.strategy or DEFAULT_STRATEGY, seed=args.seed, embed=args.embed, progress=progress,
-                     engine=args.engine, shards=args.shards, address=args.address)
+        sel = select(pool, args.budget, name, seed=args.seed, embed=args.embed, progress=progress,
+                     engine=args.engine, shards=args.shards, address=args.address, **params)
     write_selection(pool, sel, args.out)
     print(f"wrote {len(sel)} picks by {sel.strategy} (seed {args.seed}) to {args.out}", file=sys.stderr)
     if sel.meta.get("why"):
@@ -342,13 +346,17 @@ def _select(args: argparse.Namespace) -> int:
 def _play(args: argparse.Namespace) -> int:
     from infopick.game import play
     from infopick.report.runs import jsonable
-    from infopick.select import DEFAULT_STRATEGY, select
+    from infopick.select import DEFAULT_STRATEGY, get_strategy, select
     from infopick.select.io import read_selection
 
     if (args.selection is None) == (args.budget is None) or (args.selection and args.strategy):
         raise InfopickError("give either --budget K [--strategy NAME] or --selection FILE.csv")
+    if args.selection and args.param:
+        raise InfopickError("--param applies to --strategy, not to --selection")
+    params = _params(args.param)
     if args.selection is None:
         args.strategy = args.strategy or DEFAULT_STRATEGY  # resolved, so run.json records it
+        get_strategy(args.strategy, **params)  # an unknown name or parameter fails before the pool loads
     pool = _load(args.data)
     if args.selection and args.embed:
         raise InfopickError("--embed applies to --strategy, not to --selection")
@@ -358,7 +366,7 @@ def _play(args: argparse.Namespace) -> int:
         if args.selection:
             sel = read_selection(pool, args.selection)
         else:
-            sel = select(pool, args.budget, args.strategy, seed=args.seed, embed=args.embed, progress=progress)
+            sel = select(pool, args.budget, args.strategy, seed=args.seed, embed=args.embed, progress=progress, **params)
         result = play(pool, sel, seed=args.seed, recipe=args.recipe, progress=progress)
     out = result.to_dict()
     if args.out:
