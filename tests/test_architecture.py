@@ -1,6 +1,6 @@
 """The floors of the house: no import, also inside a function, runs from a lower stage to a higher one.
 
-Ground floor (shared by all): errors, typing, version, _util, _registry, engine, neighbors, nuisance,
+Ground floor (shared by all): errors, typing, version, provenance, _util, _registry, engine, neighbors, nuisance,
 selection, torchkit, objectives. Then the pipeline: data -> embed -> select -> measure -> game
 -> bench -> report -> cli; the package's ``__init__`` is the facade on top. No module imports a
 private name (``_x``) of another subpackage; the root's own private modules (``_util``,
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "infopick"
-GROUND = ("errors", "typing", "version", "_util", "_registry", "engine", "neighbors", "nuisance", "selection", "torchkit",
-          "objectives")
+GROUND = ("errors", "typing", "version", "provenance", "_util", "_registry", "engine", "neighbors", "nuisance", "selection",
+          "torchkit", "objectives")
 PIPELINE = ("data", "embed", "select", "measure", "game", "bench", "report", "cli")
 
 
