@@ -15,6 +15,7 @@ Features: TypeAlias = npt.NDArray[np.floating] | npt.NDArray[np.integer]
 """Feature matrix of shape (n, d), one row per pool image."""
 
 IntArray: TypeAlias = npt.NDArray[np.int64]
+FloatArray: TypeAlias = npt.NDArray[np.float64]
 UInt8Array: TypeAlias = npt.NDArray[np.uint8]
 
 Progress: TypeAlias = Callable[[str, int, int], None]

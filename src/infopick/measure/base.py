@@ -18,9 +18,8 @@ import numpy.typing as npt
 
 from infopick._registry import Registry
 from infopick.selection import Input, LabelUse
-from infopick.typing import Features, IntArray
+from infopick.typing import Features, FloatArray, IntArray  # FloatArray re-exported: the measures import it from here
 
-FloatArray = npt.NDArray[np.float64]
 THRESHOLDS = (0.9, 0.99, 0.999)
 
 

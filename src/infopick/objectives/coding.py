@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from infopick.typing import FloatArray
 
 
 def add_row(m_inv: FloatArray, z_i: FloatArray, alpha: float) -> tuple[FloatArray, float]:

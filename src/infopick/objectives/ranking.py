@@ -10,9 +10,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from infopick.typing import IntArray
-
-FloatArray = npt.NDArray[np.float64]
+from infopick.typing import FloatArray, IntArray
 
 
 def top_k(scores: npt.NDArray[np.floating], k: int, rng: np.random.Generator) -> IntArray:
