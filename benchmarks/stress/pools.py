@@ -56,9 +56,9 @@ def _pool(x: npt.NDArray[np.uint8], y: npt.NDArray[np.int64], test: infopick.Poo
     return pool, {"copy_of": copy_of, "junk": junk[perm]}
 
 
-def clean(seed: int = 0) -> Built:
+def clean(seed: int = 0, n: int = N_MNIST) -> Built:
     rng = np.random.default_rng(seed)
-    x, y, test = _mnist(rng, N_MNIST)
+    x, y, test = _mnist(rng, n)
     return _pool(x, y, test, np.full(len(x), -1), np.zeros(len(x), bool), rng)
 
 

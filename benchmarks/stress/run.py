@@ -34,8 +34,12 @@ def pick(pool, budget: int, spec: str, seed: int):
     return select(pool, budget, name, seed=seed, **({"delegate": delegate} if delegate else {}))
 
 
-def run(out: Path, names: list[str], strategies: list[str], seeds: int, only: set[int] | None = None) -> None:
+def run(out: Path, names: list[str], strategies: list[str], seeds: int, only: set[int] | None = None,
+        pools: dict | None = None) -> None:
+    """Play every missing cell of ``pools`` (default: the suite's) and append one JSON line per cell to out/results.jsonl."""
     from infopick import play
+
+    pools = stress_pools.POOLS if pools is None else pools
 
     out.mkdir(parents=True, exist_ok=True)
     path = out / "results.jsonl"
@@ -43,7 +47,7 @@ def run(out: Path, names: list[str], strategies: list[str], seeds: int, only: se
     if path.is_file():
         done = {(r["pool"], r["strategy"], r["budget"], r["seed"]) for r in map(json.loads, path.read_text().splitlines())}
     for name in names:
-        builder, budgets = stress_pools.POOLS[name]
+        builder, budgets = pools[name]
         todo = [(s, k, seed) for k in budgets for s in ["random", *strategies] for seed in range(seeds)
                 if (name, s, k, seed) not in done and (only is None or k in only)]
         if not todo:
