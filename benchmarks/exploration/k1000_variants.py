@@ -1,6 +1,6 @@
 """Screening two label-free variants of k-center at K=1000 against it (fast recipe), for issue 3's 99.3 %.
 
-    .venv/bin/python benchmarks/exploration/k1000_variants.py --seeds 0,1,2
+    .venv/bin/python -m benchmarks.exploration.k1000_variants --seeds 0,1,2 >> benchmarks/exploration/results/k1000_variants.jsonl
 
 - ``d2``: k-means++ seeding (Arthur & Vassilvitskii 2007) as a selection: each next pick drawn with
   probability proportional to its squared distance to the nearest pick (UMAP-10). Between random

@@ -1,6 +1,6 @@
 """Which FAISS index builds MNIST's kNN graph (PCA-50, 60000 points, k=20) fastest, at what recall?
 
-    .venv/bin/python benchmarks/exploration/knn_options.py
+    .venv/bin/python -m benchmarks.exploration.knn_options
 
 The question behind it: issue 3's 20x over apricot is timed end to end, kNN graph included. Recall
 is measured against the exact graph on the first 5000 points. One run each, 2 cores; the first row

@@ -1,7 +1,7 @@
 """Probe of standard-recipe variants through the package trainer, scoring the test set only.
 
 Reproduce a row of RESULTS.md "Recipe exploration", e.g.:
-    .venv/bin/python benchmarks/exploration/recipe_probe.py 1 "el=0.5,recal=1" "el=0.5,ens=2,steps=750"
+    .venv/bin/python -m benchmarks.exploration.recipe_probe 1 "el=0.5,recal=1" "el=0.5,ens=2,steps=750"
 First argument: the selection seed (random K=1000). Keys: steps, wd, ls, lr, el (elastic px), rot,
 drop, w (width), ens (networks averaged), recal (BatchNorm re-estimated on the clean picks).
 Base: the standard network with 1500 steps, one network, no elastic warp, no recalibration.

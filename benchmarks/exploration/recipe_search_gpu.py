@@ -11,10 +11,11 @@ its cost in multiply-accumulates (training and scoring 70000 images), which is w
     # on the GPU machine (PYTHONPATH=src, its own torch):
     python3 benchmarks/exploration/recipe_search_gpu.py --data .gpu --out $OUT --workers 12 \
         --variants base "ens=1,steps=1600" ...
+    # back here: the lines are $OUT/recipe_search.jsonl, stored as benchmarks/exploration/results/recipe_search_gpu.jsonl
 Variant keys (applied to the standard recipe): steps, lr, wd, ls, el (elastic px), rot, scale, shift,
 drop, w (width), blocks (e.g. 1-2-2), bs (batch), ens, recal (0/1), hidden, grid, warm (warm-up
 fraction), tta (views scored: 1 clean + tta-1 warped), ttas (their strength vs training's, default 0.5).
-Selections: NAME-KK-sS files of benchmarks/mnist-bench/selections, or random-K1000-sS
+Selections: NAME-KK-sS files of benchmarks/grid/mnist-bench/selections, or random-K1000-sS
 drawn by --export into the data folder for S >= 5.
 """
 
@@ -29,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-SELECTIONS = Path(__file__).resolve().parents[1] / "mnist-bench" / "selections"
+SELECTIONS = Path(__file__).resolve().parents[1] / "grid" / "mnist-bench" / "selections"
 
 
 def parse_variant(spec: str):  # -> Recipe

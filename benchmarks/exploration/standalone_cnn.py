@@ -1,7 +1,7 @@
 """Standalone probe used to choose the standard recipe (not the package code path).
 
 Reproduce one row of RESULTS.md "Recipe exploration", e.g.:
-    .venv/bin/python benchmarks/exploration/standalone_cnn.py arch=lean steps=1000 ema=0.99
+    .venv/bin/python -m benchmarks.exploration.standalone_cnn arch=lean steps=1000 ema=0.99
 Reads MNIST from /tmp/mn/mnist.npz (X, y, X_test, y_test as uint8; write it from the cache:
     python -c "import infopick,numpy as np; p=infopick.load(\"mnist\"); np.savez(\"/tmp/mn/mnist.npz\", X=p.images, y=p.labels, X_test=p.test.images, y_test=p.test.labels)")
 """

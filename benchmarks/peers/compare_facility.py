@@ -4,7 +4,7 @@ Reproduce (from the repository root; the peers environment once, then the compar
 
     python3 -m venv benchmarks/peers/.venv
     benchmarks/peers/.venv/bin/pip install apricot-select==0.6.1 scikit-learn
-    .venv/bin/python benchmarks/peers/compare_facility.py --budget 1000 --neighbours 20
+    .venv/bin/python -m benchmarks.peers.compare_facility --budget 1000 --neighbours 20
 
 Same features (PCA-50 of the 60000 MNIST training images, infopick's ``pca`` embedding, seed 0),
 same similarity (apricot's sparse euclidean convention: sim = largest kNN distance - distance,
@@ -32,7 +32,7 @@ from infopick.neighbors import knn_graph
 from infopick.objectives.facility import facility_similarity, facility_value, lazy_greedy_facility
 
 PEERS = Path(__file__).parent
-RESULTS = PEERS.parent / "results" / "peers_facility.jsonl"
+RESULTS = PEERS / "results" / "peers_facility.jsonl"
 
 
 def main() -> None:

@@ -2,10 +2,10 @@
 
 Reproduce (from the repository root, after `make demo`)::
 
-    .venv/bin/python benchmarks/scale/run.py --n 10000,100000,1000000      # one process per run
-    .venv/bin/python benchmarks/scale/run.py --n 100000 --engine ray --shards 4
-    .venv/bin/python benchmarks/scale/run.py --table
-    .venv/bin/python benchmarks/scale/run.py --figure                      # results/scale.png
+    .venv/bin/python -m benchmarks.scale.run --n 10000,100000,1000000      # one process per run
+    .venv/bin/python -m benchmarks.scale.run --n 100000 --engine ray --shards 4
+    .venv/bin/python -m benchmarks.scale.run --table
+    .venv/bin/python -m benchmarks.scale.run --figure                      # results/scale.png
 
 The pool: MNIST's 60000 training images cycled and shifted by -2..2 pixels in each direction
 (seeded), written once as a uint8 `.npy` under $SCALE_DIR (default /tmp/infopick-scale) and read
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-RESULTS = Path(__file__).parents[1] / "results" / "scale.jsonl"
+RESULTS = Path(__file__).parent / "results" / "scale.jsonl"
 SCALE_DIR = Path(os.environ.get("SCALE_DIR", "/tmp/infopick-scale"))
 
 

@@ -17,8 +17,8 @@ drawn before (seed 2, and sizes / class balances not in the suite):
 
 Reproduce (about an hour on 2 cores; resumable):
 
-    .venv/bin/python benchmarks/stress/kcenter_bound.py --play
-    .venv/bin/python benchmarks/stress/kcenter_bound.py          # the table and the verdict
+    .venv/bin/python -m benchmarks.stress.kcenter_bound --play
+    .venv/bin/python -m benchmarks.stress.kcenter_bound          # the table and the verdict
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pools as stress_pools
-import run as stress_run
 
+from benchmarks.stress import pools as stress_pools
+from benchmarks.stress import run as stress_run
+from infopick.bench.stats import welch_bounds
 from infopick.select.auto import choose
 
 OUT = Path(__file__).resolve().parent / "results" / "kcenter_bound"
@@ -58,8 +59,8 @@ def verdict(out: Path = OUT) -> str:
                 continue
             kept = cell["auto+kcenter"][0]["screen"]["kept"]
             acc = {s: [r["accuracy_test"] for r in v] for s, v in cell.items()}
-            d, lo, hi = stress_run.welch(acc["auto+random"], acc["auto+kcenter"])
-            d2, lo2, hi2 = stress_run.welch(acc["auto+kcenter"], acc["random"])
+            d, lo, hi = welch_bounds(acc["auto+random"], acc["auto+kcenter"])
+            d2, lo2, hi2 = welch_bounds(acc["auto+kcenter"], acc["random"])
             diffs.append(d)
             worst.append(hi)
             lines.append(f"| {name} | {k} | {k / kept:.1%} | {choose(k, kept)} | " + " | ".join(

@@ -2,8 +2,8 @@
 
 Reproduce (about 25 minutes on 2 cores):
 
-    .venv/bin/python benchmarks/stress/measures.py [--seeds 2] [--out benchmarks/stress/results/measures.jsonl]
-    .venv/bin/python benchmarks/stress/measures.py --table
+    .venv/bin/python -m benchmarks.stress.measures [--seeds 2] [--out benchmarks/stress/results/measures.jsonl]
+    .venv/bin/python -m benchmarks.stress.measures --table
 
 The pool: MNIST's 60000 training images, plus 100 nuisance copies (at strength s) of 100 picked
 images S, plus 20 junk images (4 of each kind: uniform noise, smooth noise, near-blank,
@@ -21,15 +21,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import pools as stress_pools  # noqa: E402
+from benchmarks.stress import pools as stress_pools
 
 MEASURES: list[tuple[str, dict]] = [
     ("invariant-coverage", {}),

@@ -1,7 +1,7 @@
 """Issue 15: does the nuisance-aware measure still track accuracy? Declared here before it is scored on fresh cells.
 
-    .venv/bin/python benchmarks/stress/rho_invariant.py --play      # plays 60 fresh cells (~45 min on 2 cores)
-    .venv/bin/python benchmarks/stress/rho_invariant.py             # scores them, and the stored cells (~3 min)
+    .venv/bin/python -m benchmarks.stress.rho_invariant --play      # plays 60 fresh cells (~45 min on 2 cores)
+    .venv/bin/python -m benchmarks.stress.rho_invariant             # scores them, and the stored cells (~3 min)
 
 Declared (committed before any measure was computed on the fresh cells; the cells were not played
 when it was written):
@@ -26,27 +26,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
 
-import rho_fresh_cells  # noqa: E402
-from rho_candidates import spearman_interval  # noqa: E402
-
-import infopick  # noqa: E402
-from infopick.bench.store import read_rows  # noqa: E402
-from infopick.measure import fit_pool  # noqa: E402
-from infopick.select.io import read_selection  # noqa: E402
+import infopick
+from benchmarks.common import rho_text
+from benchmarks.rho import fresh_cells as rho_fresh_cells
+from infopick.bench.store import read_rows
+from infopick.measure import fit_pool
+from infopick.select.io import read_selection
 
 FRESH = HERE / "results" / "rho_invariant_cells.jsonl"
 SEEDS = (9, 10)
 BUDGETS = (100, 1000)
-BENCH = HERE.parent / "mnist-bench"
-ISSUE4_FRESH = HERE.parent / "results" / "rho_fresh_cells.jsonl"
+BENCH = HERE.parent / "grid" / "mnist-bench"
+ISSUE4_FRESH = HERE.parent / "rho" / "results" / "rho_fresh_cells.jsonl"
 MEASURES = {"invariant-coverage (declared)": ("invariant-coverage", {}),
             "coverage power=log-n (reference)": ("coverage", {"power": "log-n"}),
             "coding-rate (reference)": ("coding-rate", {})}
@@ -83,7 +80,7 @@ def score() -> None:
             if m.sum() < 3:
                 continue
             for label, f in fractions.items():
-                lines.append(f"| {budget} | {source} | {m.sum()} | {label} | {spearman_interval(f[m], acc[m])} |")
+                lines.append(f"| {budget} | {source} | {m.sum()} | {label} | {rho_text(f[m], acc[m])} |")
     print("\n".join(lines))
     (HERE / "results" / "rho_invariant.md").write_text("\n".join(lines) + "\n")
 

@@ -2,8 +2,8 @@
 
 Reproduce (about an hour on 2 cores; resumable, one JSON line per cell):
 
-    .venv/bin/python benchmarks/stress/run.py --out benchmarks/stress/results [--pools NAME,...] [--strategies auto,kcenter]
-    .venv/bin/python benchmarks/stress/run.py --out benchmarks/stress/results --table
+    .venv/bin/python -m benchmarks.stress.run --out benchmarks/stress/results [--pools NAME,...] [--strategies auto,kcenter]
+    .venv/bin/python -m benchmarks.stress.run --out benchmarks/stress/results --table
 
 Each cell: build the pool (seeded, pools.py), select K with the strategy (selection seed = the
 cell's seed, UMAP embedding seed 0), play the ``fast`` recipe (training seed = the cell's seed),
@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import pools as stress_pools  # noqa: E402
+from benchmarks.stress import pools as stress_pools
+from infopick.bench.stats import welch_bounds
 
 
 def pick(pool, budget: int, spec: str, seed: int):
@@ -73,21 +71,6 @@ def run(out: Path, names: list[str], strategies: list[str], seeds: int, only: se
                   f"junk {row['junk_share']:.3f} ({row['select_seconds']:.1f} s select)", flush=True)
 
 
-def welch(a: list[float], b: list[float]) -> tuple[float, float, float]:
-    """Mean difference a - b and its Welch 95 % interval."""
-    from scipy import stats
-
-    a_, b_ = np.asarray(a), np.asarray(b)
-    va, vb = a_.var(ddof=1) / len(a_), b_.var(ddof=1) / len(b_)
-    diff = float(a_.mean() - b_.mean())
-    se = float(np.sqrt(va + vb))
-    if se == 0:
-        return diff, diff, diff
-    dof = (va + vb) ** 2 / (va**2 / (len(a_) - 1) + vb**2 / (len(b_) - 1))
-    h = float(stats.t.ppf(0.975, dof)) * se
-    return diff, diff - h, diff + h
-
-
 def table(out: Path, strategy: str = "auto") -> str:
     rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
     lines = [f"| pool | K | {strategy} test % | random test % | difference [95 % CI] | copies picked {strategy} / random "
@@ -100,7 +83,7 @@ def table(out: Path, strategy: str = "auto") -> str:
             if len(a) < 2 or len(b) < 2:
                 continue
             ta, tb = [r["accuracy_test"] for r in a], [r["accuracy_test"] for r in b]
-            d, lo, hi = welch(ta, tb)
+            d, lo, hi = welch_bounds(ta, tb)
             ran = ",".join(sorted({str(r["chosen"] or r["strategy"]) for r in a}))
             lines.append(
                 f"| {name} | {k} | {np.mean(ta):.2f} ± {np.std(ta, ddof=1):.2f} | {np.mean(tb):.2f} ± {np.std(tb, ddof=1):.2f} "
@@ -127,7 +110,7 @@ def rescue(out: Path, names: list[str]) -> str:
                 tb = [r["accuracy_test"] for r in base]
                 parts = []
                 for group in (alone, screened):
-                    d, lo, hi = welch([r["accuracy_test"] for r in group], tb)
+                    d, lo, hi = welch_bounds([r["accuracy_test"] for r in group], tb)
                     parts.append(f"{d:+.2f} [{lo:+.2f}, {hi:+.2f}]")
                 share = [f"{np.mean([r['junk_share'] for r in g]):.3f} / {np.mean([r['copy_share'] for r in g]):.3f}"
                          for g in (alone, screened, base)]

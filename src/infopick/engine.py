@@ -1,7 +1,7 @@
 """Where tasks run, on the ground floor: this process, a pool of processes, or Ray.
 
 One abstraction for every stage that fans work out: sharded selection (select/partition.py),
-out-of-core embedding (embed/linear.py) and bench cells (bench/grid.py). ``map`` returns results
+out-of-core embedding (embed/linear.py) and bench cells (bench/grid.py, bench/cell.py). ``map`` returns results
 in order, ``as_completed`` yields them as they finish, ``put`` places a large argument once
 (Ray's object store; elsewhere the value itself). An engine knows nothing of what it runs.
 Ray is an optional extra, imported only when ``engine="ray"`` is asked for.

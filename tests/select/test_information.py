@@ -7,7 +7,7 @@ import numpy as np
 from infopick import make_pool
 from infopick.objectives.rows import unit_rows
 from infopick.select import select
-from infopick.select.information import shape_coordinates
+from infopick.select.extremes import shape_coordinates
 
 
 def test_logdet_gains_add_up_to_the_coding_rate() -> None:

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from infopick._util import atomic_write
-from infopick.bench.grid import load_results
+from infopick.bench.config import load_results
+from infopick.bench.stats import mean_interval, welch
 from infopick.errors import InfopickError
 from infopick.report.figures import informative_figure, pyplot
 
@@ -55,30 +56,6 @@ def _groups(rows: list[dict[str, Any]]) -> dict[tuple[str, int], list[dict[str, 
     return out
 
 
-def mean_ci(xs: list[float]) -> tuple[float, float]:
-    """Mean and the half-width of its 95 % t-interval (nan for one value)."""
-    from scipy.stats import t
-
-    m = statistics.mean(xs)
-    if len(xs) < 2:
-        return m, float("nan")
-    return m, float(t.ppf(0.975, len(xs) - 1) * statistics.stdev(xs) / len(xs) ** 0.5)
-
-
-def diff_ci(a: list[float], b: list[float]) -> tuple[float, float]:
-    """mean(a) - mean(b) and the half-width of its 95 % Welch interval (nan below two values each)."""
-    from scipy.stats import t
-
-    diff = statistics.mean(a) - statistics.mean(b)
-    if len(a) < 2 or len(b) < 2:
-        return diff, float("nan")
-    va, vb = statistics.variance(a) / len(a), statistics.variance(b) / len(b)
-    if va + vb == 0:
-        return diff, 0.0
-    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
-    return diff, float(t.ppf(0.975, df) * (va + vb) ** 0.5)
-
-
 def _png(fig: Any, plt: Any) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90)
@@ -93,7 +70,7 @@ def _accuracy_figure(groups: dict[tuple[str, int], list[dict[str, Any]]], metric
     means: list[float] = []
     for i, s in enumerate(strategies):
         budgets = sorted(b for t, b in groups if t == s)
-        stats = [mean_ci([r[metric] for r in groups[(s, b)]]) for b in budgets]
+        stats = [mean_interval([r[metric] for r in groups[(s, b)]]) for b in budgets]
         mean = np.array([m for m, _ in stats])
         half = np.nan_to_num(np.array([h for _, h in stats]))
         means.extend(mean)
@@ -198,7 +175,7 @@ def _page(cfg: dict[str, Any], rows: list[dict[str, Any]], groups: dict[tuple[st
         acc = [r[metric] for r in rs]
         ref = groups.get(("random", b))
         if s != "random" and ref:
-            diff, half = diff_ci(acc, [r[metric] for r in ref])
+            diff, half = welch(acc, [r[metric] for r in ref])
             vs = f"{diff:+.2f}" + ("" if np.isnan(half) else f" [{diff - half:+.2f}, {diff + half:+.2f}]")
         else:
             vs = "reference" if s == "random" else "n/a"

@@ -16,7 +16,16 @@ from infopick._registry import check_instance
 from infopick._util import resolve_rng
 from infopick.data.pool import Pool, check_features, check_labels
 from infopick.errors import BudgetError, InfopickError
-from infopick.select import active, baselines, coverage, geometry, information  # noqa: F401  (register the strategies)
+from infopick.select import (  # noqa: F401  (register the strategies; the information family: logdet, novelty, surprise, extremes)
+    active,
+    baselines,
+    coverage,
+    extremes,
+    geometry,
+    logdet,
+    novelty,
+    surprise,
+)
 from infopick.select import auto as _auto  # noqa: F401  (last: it delegates to the others)
 from infopick.select.base import Strategy, get_strategy, register, registry
 from infopick.selection import Input, LabelUse, Selection, check_indices

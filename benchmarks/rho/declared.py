@@ -1,7 +1,7 @@
 """Issue 4, third stage: one label-free measure declared before the fresh cells are scored.
 
-    .venv/bin/python benchmarks/rho_fresh_cells.py   # plays the 60 fresh cells first (~45 min)
-    .venv/bin/python benchmarks/rho_declared.py      # then scores them (~2 min)
+    .venv/bin/python -m benchmarks.rho.fresh_cells   # plays the 60 fresh cells first (~45 min)
+    .venv/bin/python -m benchmarks.rho.declared      # then scores them (~2 min)
 
 Declared (written down and committed before any measure was computed on the fresh cells):
 
@@ -24,7 +24,7 @@ Declared (written down and committed before any measure was computed on the fres
   reference, the default ``coverage`` and ``coding-rate`` on the same cells.
 
 95 % interval: percentile bootstrap over cells (2000 resamples, seed 0). Added after the verdict,
-outside the rule: the same measure on the 20-cell K=300 grid (benchmarks/mnist-bench-k300), a budget
+outside the rule: the same measure on the 20-cell K=300 grid (benchmarks/grid/mnist-bench-k300), a budget
 none of the scans looked at. Output: results/rho_declared.md.
 """
 
@@ -35,16 +35,16 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from rho_candidates import spearman_interval  # this folder is on sys.path when run as a script
-from rho_fresh_cells import OUT as FRESH
 
 import infopick
+from benchmarks.common import ROOT, rho_text
+from benchmarks.rho.fresh_cells import OUT as FRESH
 from infopick.bench.store import read_rows
 from infopick.measure import fit_pool
 from infopick.select.io import read_selection
 
-BENCH = Path("benchmarks/mnist-bench")
-K300 = Path("benchmarks/mnist-bench-k300")
+BENCH = ROOT / "grid" / "mnist-bench"
+K300 = ROOT / "grid" / "mnist-bench-k300"
 NEW = Path(__file__).parent / "results" / "rho_new_cells.jsonl"
 
 
@@ -86,9 +86,9 @@ def main() -> None:
         for label, mask in groups.items():
             m = np.array(mask)
             for name, f in fractions.items():
-                print(f"| {budget} | {label} | {m.sum()} | {name} | {spearman_interval(f[m], acc[m])} |")
+                print(f"| {budget} | {label} | {m.sum()} | {name} | {rho_text(f[m], acc[m])} |")
             if label.startswith("fresh"):
-                print(f"| {budget} | {label} | {m.sum()} | ceiling: strategy's mean over seeds 0-6 | {spearman_interval(ceiling[m], acc[m])} |")
+                print(f"| {budget} | {label} | {m.sum()} | ceiling: strategy's mean over seeds 0-6 | {rho_text(ceiling[m], acc[m])} |")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 Reproduce::
 
-    .venv/bin/python benchmarks/rho_candidates.py
+    .venv/bin/python -m benchmarks.rho.two_candidates
 
 Declared in this order, each before its numbers were seen (the earlier variant scan on these cells
 had found ``coding-rate dims=10``, which failed out of sample; see RESULTS.md):
@@ -14,20 +14,19 @@ had found ``coding-rate dims=10``, which failed out of sample; see RESULTS.md):
    (PCA-50) from a pool image to its nearest pick in a random K-subset (seed 0), instead of
    ProbCover's fixed purity radius: a K-image codebook is judged at the resolution K images reach.
 
-Cells: benchmarks/mnist-bench (K=100 and 1000, 78 each) and benchmarks/mnist-bench-k300 (K=300,
+Cells: benchmarks/grid/mnist-bench (K=100 and 1000, 78 each) and benchmarks/grid/mnist-bench-k300 (K=300,
 20 cells, not used to declare either). 95 % interval: percentile bootstrap over cells (2000, seed 0).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import faiss
 import numpy as np
-from scipy.stats import spearmanr
 
 import infopick
+from benchmarks.common import ROOT, rho_text
 from infopick.bench.store import read_rows
 from infopick.embed import embed
 from infopick.measure import fit_pool
@@ -35,7 +34,7 @@ from infopick.objectives.geometry import kmeans
 from infopick.objectives.rows import unit_rows
 from infopick.select.io import read_selection
 
-BENCHES = (Path("benchmarks/mnist-bench"), Path("benchmarks/mnist-bench-k300"))
+BENCHES = (ROOT / "grid" / "mnist-bench", ROOT / "grid" / "mnist-bench-k300")
 
 
 def budget_delta(pool: infopick.Pool, x: np.ndarray, budget: int) -> float:
@@ -45,14 +44,6 @@ def budget_delta(pool: infopick.Pool, x: np.ndarray, budget: int) -> float:
     index.add(x[infopick.select(pool, budget, "random", seed=0).indices])
     d2, _ = index.search(x, 1)
     return float(np.median(np.sqrt(np.maximum(d2[:, 0], 0))))
-
-
-def spearman_interval(f: np.ndarray, acc: np.ndarray) -> str:
-    """"rho | [lo, hi]": Spearman rho of ``f`` with ``acc`` and its 95 % percentile bootstrap interval
-    over cells (2000 resamples, seed 0), as the rho tables of these scripts print it."""
-    draws = np.random.default_rng(0).integers(0, len(acc), (2000, len(acc)))
-    boot = [spearmanr(f[d], acc[d])[0] for d in draws]
-    return f"{spearmanr(f, acc)[0]:.3f} | [{np.nanpercentile(boot, 2.5):.2f}, {np.nanpercentile(boot, 97.5):.2f}]"
 
 
 def main() -> None:
@@ -86,7 +77,7 @@ def main() -> None:
             }
             for name, (param, fraction) in candidates.items():
                 f = np.array([fraction(idx) for idx in picks])
-                print(f"| {name} | {bench.name} | {budget} | {param} | {spearman_interval(f, acc)} |", flush=True)
+                print(f"| {name} | {bench.name} | {budget} | {param} | {rho_text(f, acc)} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
 Reproduce::
 
-    .venv/bin/python benchmarks/bench_rho.py benchmarks/mnist-bench
-    .venv/bin/python benchmarks/bench_rho.py benchmarks/mnist-bench --seeds 3,4 --measure coding-rate --param dims=10
+    .venv/bin/python -m benchmarks.rho.bench_cells benchmarks/grid/mnist-bench
+    .venv/bin/python -m benchmarks.rho.bench_cells benchmarks/grid/mnist-bench --seeds 3,4 --measure coding-rate --param dims=10
 
 Each cell of ``infopick bench`` stores the M/N (``fraction``) of every measure for its selection
 and the test accuracy of the game played on it. ``auto`` is left out (it repeats the strategy it
@@ -18,8 +18,8 @@ import json
 from pathlib import Path
 
 import numpy as np
-from scipy.stats import spearmanr
 
+from infopick.bench.stats import spearman_interval
 from infopick.bench.store import read_rows
 
 
@@ -36,7 +36,7 @@ def variant_fractions(directory: Path, rows: list[dict], name: str, params: dict
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("directory", nargs="?", default="benchmarks/mnist-bench")
+    p.add_argument("directory", nargs="?", default="benchmarks/grid/mnist-bench")
     p.add_argument("--seeds", help="only these seeds, e.g. 3,4")
     p.add_argument("--measure", help="recompute this measure's M/N from the selection files")
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
@@ -58,9 +58,8 @@ def main() -> None:
         draws = rng.integers(0, len(acc), (2000, len(acc)))
         for name, values in fractions.items():
             frac = np.asarray(values)[keep]
-            boots = [spearmanr(frac[i], acc[i]).statistic for i in draws]
-            lo, hi = np.nanpercentile(boots, [2.5, 97.5])
-            print(f"| {budget} | {name} | {len(acc)} | {spearmanr(frac, acc).statistic:.2f} | [{lo:.2f}, {hi:.2f}] |")
+            rho, lo, hi = spearman_interval(frac, acc, draws=draws)  # the same resamples for every measure: paired
+            print(f"| {budget} | {name} | {len(acc)} | {rho:.2f} | [{lo:.2f}, {hi:.2f}] |")
 
 
 if __name__ == "__main__":

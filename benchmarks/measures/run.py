@@ -2,12 +2,12 @@
 
 Reproduce (from the repository root, after `make demo`)::
 
-    .venv/bin/python benchmarks/measures.py selections   # re-pick every fast-recipe cell's subset (stored once)
-    .venv/bin/python benchmarks/measures.py measure      # every measure of every stored subset (resumable)
-    .venv/bin/python benchmarks/measures.py table        # Spearman rho per measure and budget, bootstrap 95 % CI
-    .venv/bin/python benchmarks/measures.py pool         # N, M and K at 90 / 99 / 99.9 % on MNIST, with seconds
+    .venv/bin/python -m benchmarks.measures.run selections   # re-pick every fast-recipe cell's subset (stored once)
+    .venv/bin/python -m benchmarks.measures.run measure      # every measure of every stored subset (resumable)
+    .venv/bin/python -m benchmarks.measures.run table        # Spearman rho per measure and budget, bootstrap 95 % CI
+    .venv/bin/python -m benchmarks.measures.run pool         # N, M and K at 90 / 99 / 99.9 % on MNIST, with seconds
 
-The subsets are those of the strategy benchmark (benchmarks/strategies.py, recipe ``fast``):
+The subsets are those of the strategy benchmark (benchmarks/game/strategies.py, recipe ``fast``):
 every strategy, K=100 and K=1000, with its seeds. Strategies are deterministic for a seed, so
 ``selections`` picks each subset again and checks it against the class histogram stored with
 its accuracy (a mismatch is reported and the cell left out). Subsets go to
@@ -19,18 +19,18 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from pathlib import Path
 
 import numpy as np
-from game_baselines import load_rows, recipe_id  # type: ignore[import-not-found]
 
 import infopick
 import infopick.measure
+from benchmarks.common import load_rows, recipe_id, results_dir
+from infopick.bench.stats import spearman_interval
 
-HERE = Path(__file__).parent / "results"
+HERE = results_dir("measures")
 SELECTIONS = HERE / "selections.jsonl"
 MEASURES = HERE / "measures.jsonl"
-SOURCES = (HERE / "strategies.jsonl", HERE / "game_baselines.jsonl")
+SOURCES = (results_dir("game") / "strategies.jsonl", results_dir("game") / "game_baselines.jsonl")
 
 
 def _key(r: dict) -> str:
@@ -108,24 +108,6 @@ def measure_all() -> None:
         print(f"{name:12s} {embed or '-':6s} fit {fit:5.1f} s, {len(rows)} subsets in {time.perf_counter() - t0 - fit:5.1f} s", flush=True)
 
 
-def spearman_ci(x: list[float], y: list[float], reps: int = 2000, seed: int = 0) -> tuple[float, float, float]:
-    """Spearman rho and a percentile bootstrap 95 % interval (subsets resampled with replacement)."""
-    from scipy.stats import spearmanr
-
-    x_, y_ = np.asarray(x), np.asarray(y)
-    rho = float(spearmanr(x_, y_).statistic)
-    rng = np.random.default_rng(seed)
-    boot = []
-    if reps == 0:
-        return rho, float("nan"), float("nan")
-    for _ in range(reps):
-        i = rng.integers(len(x_), size=len(x_))
-        if np.ptp(x_[i]) > 0 and np.ptp(y_[i]) > 0:
-            boot.append(spearmanr(x_[i], y_[i]).statistic)
-    lo, hi = np.percentile(boot, [2.5, 97.5])
-    return rho, float(lo), float(hi)
-
-
 def correlations() -> list[dict]:
     """One row per (measure config, quantity, budget): rho of the quantity with test accuracy."""
     acc = {_key(r): r["accuracy_test"] for r in accuracy_rows()}
@@ -138,10 +120,10 @@ def correlations() -> list[dict]:
                 continue
             for budget in sorted({r["budget"] for r in rs}):
                 b = [r for r in rs if r["budget"] == budget]
-                rho, lo, hi = spearman_ci([r[q] for r in b], [acc[r["key"]] for r in b])
+                rho, lo, hi = spearman_interval([r[q] for r in b], [acc[r["key"]] for r in b])
                 # Split halves by seed: a quantity chosen by looking at this table should hold on both.
                 halves = [[r for r in b if (r["seed"] <= 1) == first] for first in (True, False)]
-                rho_a, rho_b = (spearman_ci([r[q] for r in h], [acc[r["key"]] for r in h], reps=0)[0] for h in halves)
+                rho_a, rho_b = (spearman_interval([r[q] for r in h], [acc[r["key"]] for r in h], reps=0)[0] for h in halves)
                 out.append({"measure": rs[0]["measure"], "embed": rs[0]["embed"], "params": rs[0]["params"], "quantity": q,
                             "budget": budget, "subsets": len(b), "rho": rho, "lo": lo, "hi": hi, "rho_seeds01": rho_a,
                             "rho_seeds2plus": rho_b,
@@ -169,7 +151,7 @@ def pool_table(run: bool = True) -> None:
     from infopick.measure import DEFAULT_MEASURE_EMBED, fit_pool, registry
 
     # Every measure at its defaults, then coverage on UMAP (the selection default): same rule, coarser geometry;
-    # then coverage with power=log-n, the measure declared in benchmarks/rho_declared.py.
+    # then coverage with power=log-n, the measure declared in benchmarks/rho/declared.py.
     configs: list[tuple[str, str | None, dict]] = [(name, None, {}) for name in registry()]
     configs += [("coverage", "umap", {}), ("coverage", None, {"power": "log-n"})]
     if run:

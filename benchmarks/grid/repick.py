@@ -1,6 +1,6 @@
 """Do the stored selections of the MNIST bench grid re-pick to the same indices with today's code?
 
-    .venv/bin/python benchmarks/mnist-bench/repick.py [--strategies facility,kcenter] [--seeds 0] [--budgets 100,1000]
+    .venv/bin/python -m benchmarks.grid.repick [--strategies facility,kcenter] [--seeds 0] [--budgets 100,1000]
 
 Each stored ``selections/STRATEGY-KK-sS.csv`` was written by ``infopick bench`` (seed S, the default
 embedding); this re-runs ``select`` with the same strategy, budget and seed and compares the
@@ -27,7 +27,7 @@ def main() -> int:
     ap.add_argument("--strategies", default="facility,kmeans,kcenter,probcover,typiclust,herding,logdet,extremes,random")
     ap.add_argument("--seeds", default="0")
     ap.add_argument("--budgets", default="100,1000")
-    ap.add_argument("--dir", type=Path, default=HERE / "selections")
+    ap.add_argument("--dir", type=Path, default=HERE / "mnist-bench" / "selections")
     a = ap.parse_args()
     pool = infopick.load("mnist")
     bad = 0

@@ -2,11 +2,11 @@
 
 Reproduce (from the repository root, after `make demo` or `make venv`)::
 
-    .venv/bin/python benchmarks/game_baselines.py --recipes fast,standard --seeds 5
-    .venv/bin/python benchmarks/game_baselines.py --table     # prints the RESULTS.md table
+    .venv/bin/python -m benchmarks.game.baselines --recipes fast,standard --seeds 5
+    .venv/bin/python -m benchmarks.game.baselines --table     # prints the RESULTS.md table
 
 Each cell (recipe, strategy, budget, seed) appends one JSON line to
-benchmarks/results/game_baselines.jsonl, keyed by a hash of the recipe's content; a rerun skips
+benchmarks/game/results/game_baselines.jsonl, keyed by a hash of the recipe's content; a rerun skips
 cells already there, so the run can be stopped and resumed, and a changed recipe is run afresh
 (the table shows only cells of the current recipes). Selection seed = training seed = the cell's seed.
 """
@@ -14,7 +14,6 @@ cells already there, so the run can be stopped and resumed, and a changed recipe
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import platform
 import statistics
@@ -22,23 +21,10 @@ import time
 from pathlib import Path
 
 import infopick
+from benchmarks.common import load_rows, recipe_id, results_dir
 from infopick.select.base import get_strategy
 
-RESULTS = Path(__file__).parent / "results" / "game_baselines.jsonl"
-
-
-def recipe_id(name: str) -> str:
-    """Hash of the recipe's full content: a changed recipe never reuses cells of the old one."""
-    from infopick.game import get_recipe
-
-    blob = json.dumps(get_recipe(name).to_dict(), sort_keys=True).encode()
-    return hashlib.sha256(blob).hexdigest()[:12]
-
-
-def load_rows(path: Path = RESULTS) -> list[dict]:
-    if not path.is_file():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+RESULTS = results_dir("game") / "game_baselines.jsonl"
 
 
 def embed_of(strategy: str, embed: str | None) -> str | None:
@@ -87,7 +73,7 @@ def run(recipes: list[str], strategies: list[str], budgets: list[int], seeds: in
 
 def table() -> str:
     current = {name: recipe_id(name) for name in ("fast", "standard")}
-    rows = [r for r in load_rows() if r["recipe_id"] == current.get(r["recipe"])]  # stale recipes left out
+    rows = [r for r in load_rows(RESULTS) if r["recipe_id"] == current.get(r["recipe"])]  # stale recipes left out
     rows = [r for r in rows if r["strategy"] in ("random", "balanced")]
     groups: dict[tuple[str, int, str], list[dict]] = {}
     for r in rows:

@@ -1,12 +1,12 @@
 """Issue 4, third stage: play subsets no measure has been scored on (seeds 7 and 8, K=100 and K=1000).
 
-    .venv/bin/python benchmarks/rho_fresh_cells.py     # plays 60 cells (~45 min on 2 cores)
+    .venv/bin/python -m benchmarks.rho.fresh_cells     # plays 60 cells (~45 min on 2 cores)
 
 Started before any new measure was declared, and kept apart from the scoring: this script only plays
 the cells and stores, per line, the strategy, seed, budget, the picked indices and the accuracies,
 in results/rho_fresh_cells.jsonl. Same 15 strategies, UMAP selections, fast recipe and selection
 seed = training seed as the bench grid and rho_new_cells.py. What is scored on them, and the rule,
-are written down in benchmarks/rho_declared.py before its first run.
+are written down in benchmarks/rho/declared.py before its first run.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rho_new_cells import STRATEGIES  # this folder is on sys.path when run as a script
-
 import infopick
+from benchmarks.rho.new_cells import STRATEGIES
 
 OUT = Path(__file__).parent / "results" / "rho_fresh_cells.jsonl"
 SEEDS = (7, 8)

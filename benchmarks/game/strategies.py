@@ -2,13 +2,13 @@
 
 Reproduce (from the repository root, after `make demo`)::
 
-    .venv/bin/python benchmarks/strategies.py --recipe fast --seeds 3            # every strategy, 3 seeds
-    .venv/bin/python benchmarks/strategies.py --recipe fast --embed pca --strategies kmeans,probcover,typiclust
-    .venv/bin/python benchmarks/strategies.py --recipe standard --strategies probcover --seeds 3
-    .venv/bin/python benchmarks/strategies.py --table                            # the RESULTS.md tables
+    .venv/bin/python -m benchmarks.game.strategies --recipe fast --seeds 3            # every strategy, 3 seeds
+    .venv/bin/python -m benchmarks.game.strategies --recipe fast --embed pca --strategies kmeans,probcover,typiclust
+    .venv/bin/python -m benchmarks.game.strategies --recipe standard --strategies probcover --seeds 3
+    .venv/bin/python -m benchmarks.game.strategies --table                            # the RESULTS.md tables
 
 Selection seed = training seed = the cell's seed; embeddings are computed once (seed 0) and
-cached. Cells go to benchmarks/results/strategies.jsonl (resumable, keyed by recipe content,
+cached. Cells go to benchmarks/game/results/strategies.jsonl (resumable, keyed by recipe content,
 strategy, embedding, budget, seed); random's cells come from game_baselines.jsonl (5 seeds,
 same trainer and seeds) when present there.
 """
@@ -18,15 +18,14 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-from pathlib import Path
-
-from game_baselines import load_rows, recipe_id, run  # type: ignore[import-not-found]
 
 import infopick
+from benchmarks.common import load_rows, recipe_id, results_dir
+from benchmarks.game.baselines import run
 from infopick.select.base import get_strategy
 
-RESULTS = Path(__file__).parent / "results" / "strategies.jsonl"
-BASELINES = Path(__file__).parent / "results" / "game_baselines.jsonl"
+RESULTS = results_dir("game") / "strategies.jsonl"
+BASELINES = results_dir("game") / "game_baselines.jsonl"
 
 
 def table(recipe: str) -> str:

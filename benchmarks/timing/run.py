@@ -2,7 +2,7 @@
 
 Reproduce (from the repository root, after `make demo`)::
 
-    .venv/bin/python benchmarks/select_timing.py --budgets 100,1000 > benchmarks/results/select_timing.md
+    .venv/bin/python -m benchmarks.timing.run --budgets 100,1000 > benchmarks/timing/results/select_timing.md
 
 Each strategy runs in a fresh state (the in-memory kNN graph cache emptied), so the time includes
 building the kNN graph, k-means and every other step; the embedding (cached on disk) does not.

@@ -4,7 +4,7 @@ Reproduce (after the MNIST grid of RESULTS.md has run)::
 
     .venv/bin/infopick bench --data mnist --strategies auto,facility,kmeans,kcenter,probcover,typiclust \\
         --budgets 100,1000 --seeds 3 --out benchmarks/mnist-bench
-    .venv/bin/python benchmarks/bench_vs_earlier.py benchmarks/mnist-bench
+    .venv/bin/python -m benchmarks.grid.vs_strategies benchmarks/mnist-bench
 
 A cell matches when a stored fast-recipe row of the same strategy (at its default parameters and
 embedding), budget and seed has the same test and pool accuracy to 1e-9.
@@ -16,12 +16,11 @@ import argparse
 import json
 from pathlib import Path
 
-from game_baselines import load_rows, recipe_id  # type: ignore[import-not-found]
-
+from benchmarks.common import load_rows, recipe_id, results_dir
 from infopick.bench import read_rows
 from infopick.select import get_strategy
 
-HERE = Path(__file__).parent / "results"
+HERE = results_dir("game")
 
 
 def main() -> None:

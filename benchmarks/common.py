@@ -1,0 +1,37 @@
+"""Bookkeeping the studies share: where each study keeps its results, the recipe's content hash, reading JSON lines."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def results_dir(study: str) -> Path:
+    """The results folder of ``study`` (``benchmarks/<study>/results``)."""
+    return ROOT / study / "results"
+
+
+def recipe_id(name: str) -> str:
+    """Hash of the recipe's full content: a changed recipe never reuses cells of the old one."""
+    from infopick.game import get_recipe
+
+    blob = json.dumps(get_recipe(name).to_dict(), sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()[:12]
+
+
+def load_rows(path: Path) -> list[dict]:
+    """The JSON lines of ``path`` ([] when it does not exist yet)."""
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def rho_text(x: object, y: object) -> str:
+    """"rho | [lo, hi]": Spearman rho with its 95 % bootstrap interval over cells (2000 resamples, seed 0), as the rho tables print it."""
+    from infopick.bench.stats import spearman_interval
+
+    rho, lo, hi = spearman_interval(x, y)  # type: ignore[arg-type]
+    return f"{rho:.3f} | [{lo:.2f}, {hi:.2f}]"

@@ -1,0 +1,98 @@
+"""What a bench directory holds: its config (``bench.json``), its cells, and the checks made before any work."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from infopick._util import atomic_write
+from infopick.bench.store import read_rows
+from infopick.errors import InfopickError
+
+CONFIG = "bench.json"
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    """What a bench directory holds; cells of one directory share data, recipe and embedding."""
+
+    data: str
+    strategies: tuple[str, ...]
+    budgets: tuple[int, ...]
+    seeds: int
+    recipe: str = "fast"
+    embed: str | None = None
+    measures: tuple[str, ...] = ("coding-rate", "coverage")
+    workers: int = 1
+    engine: str = "local"  # "ray": cells as Ray tasks (a local Ray, or the cluster at `address`)
+    address: str | None = None
+
+    def comparable(self) -> dict[str, Any]:
+        """The settings every cell of a directory must share (strategies, budgets and seeds may grow)."""
+        return {"data": self.data, "recipe": self.recipe, "embed": self.embed}
+
+
+@dataclass(frozen=True)
+class Cell:
+    strategy: str
+    budget: int
+    seed: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.strategy}-K{self.budget}-s{self.seed}"
+
+
+def cells(config: BenchConfig) -> list[Cell]:
+    """Every cell, random first in each budget (the reference every report compares with, always run), then the rest."""
+    names = list(dict.fromkeys(("random", *config.strategies)))
+    return [Cell(s, b, seed) for b in config.budgets for s in names for seed in range(config.seeds)]
+
+
+def validate(config: BenchConfig, n: int) -> None:
+    """Names and numbers checked before any work: unknown strategies or measures, budgets out of range."""
+    from infopick.game import get_recipe
+    from infopick.measure import get_measure
+    from infopick.select import get_strategy
+
+    for s in config.strategies:
+        get_strategy(s)
+    for m in config.measures:
+        get_measure(m)
+    get_recipe(config.recipe)
+    if config.seeds < 1 or config.workers < 1:
+        raise InfopickError("--seeds and --workers must be at least 1")
+    bad = [b for b in config.budgets if not 1 <= b <= n]
+    if bad or not config.budgets:
+        raise InfopickError(f"budgets must lie in 1..{n} (the pool size), got {list(config.budgets)}")
+
+
+def check_directory(out: Path, config: BenchConfig) -> None:
+    """Refuse to mix cells made under other data, recipe or embedding; record this run's config."""
+    path = out / CONFIG
+    if path.is_file():
+        before = json.loads(path.read_text()).get("comparable")
+        if before is not None and before != config.comparable():
+            raise InfopickError(f"{out} holds cells made with {before}; this run asks for {config.comparable()}: use another --out")
+
+
+def write_config(out: Path, config: BenchConfig, command: str, environment: dict[str, Any]) -> None:
+    with atomic_write(out / CONFIG) as fh:
+        json.dump({"comparable": config.comparable(), "config": asdict(config), "command": command,
+                   "environment": environment}, fh, indent=1)
+
+
+def pending(todo: list[Cell], rows: list[dict[str, Any]]) -> list[Cell]:
+    """The cells of ``todo`` that no stored record (strategy, budget, seed) has finished."""
+    done = {(r["strategy"], r["budget"], r["seed"]) for r in rows}
+    return [c for c in todo if (c.strategy, c.budget, c.seed) not in done]
+
+
+def load_results(out: str | Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(the directory's bench.json, its records) for a report; read-only, no lock needed."""
+    out = Path(out)
+    if not (out / CONFIG).is_file():
+        raise InfopickError(f"{out} is not a bench directory (no {CONFIG}); run infopick bench --out {out} first")
+    return json.loads((out / CONFIG).read_text()), read_rows(out / "results.jsonl")
