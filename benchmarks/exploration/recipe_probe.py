@@ -14,9 +14,10 @@ from dataclasses import replace
 import torch
 
 import infopick
-from infopick.game.play import _train, to_tensor
 from infopick.game.recipes import RECIPES
+from infopick.torchkit.classifier import train_network as _train
 from infopick.torchkit.model import fuse_for_inference
+from infopick.torchkit.tensors import to_tensor
 
 pool = infopick.load("mnist")
 seed = int(sys.argv[1])
@@ -37,7 +38,6 @@ for spec in sys.argv[2:]:
             norm = (x.mean(dim=(0, 2, 3), keepdim=True), x.std(dim=(0, 2, 3), keepdim=True).clamp_min(1e-3))
             model = _train(x, torch.from_numpy(pool.labels[sel.indices]), norm, seed * 1000 + k, rec, 10, None)
         if kv.get("recal"):
-            from infopick.game.play import to_tensor
             mean, std = norm
             xs = ((to_tensor(pool.images[sel.indices]) - mean) / std).contiguous(memory_format=torch.channels_last)
             for m in model.modules():

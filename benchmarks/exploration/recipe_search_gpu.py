@@ -106,8 +106,9 @@ def job(args: tuple[str, str, int]) -> dict:
     """Train one variant on one selection; accuracies in %."""
     import torch
 
-    from infopick.game.play import _train, member_seeds
     from infopick.torchkit.augment import augment
+    from infopick.torchkit.classifier import member_seeds
+    from infopick.torchkit.classifier import train_network as _train
     from infopick.torchkit.tensors import standardise, to_tensor
 
     spec, sel_name, seed = args

@@ -97,7 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--seed", type=int, default=0, metavar="S", help="seed for the measure's own randomness (default 0)")
     m.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                    help="a measure parameter, repeatable (e.g. eps=0.5 for coding-rate, delta=2.0 or power=log-n for coverage)")
-    m.add_argument("--no-curve", action="store_true", help="skip the greedy curve and K (only N, M and M/N)")
+    curve = m.add_mutually_exclusive_group()
+    curve.add_argument("--no-curve", action="store_true", help="skip the greedy curve and K (only N, M and M/N)")
+    curve.add_argument("--curve", action="store_true", help="draw the greedy curve also where the measure skips it by default "
+                       "(network: folds + 1 trainings per point)")
     m.add_argument("--out", metavar="DIR", help="write measure.json, curve.png, informative.png and image_bits.npy here")
     m.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     b = sub.add_parser("bench", help="a resumable grid of strategies x budgets x seeds: select, play, measure")
@@ -194,7 +197,7 @@ def _measure(args: argparse.Namespace) -> int:
     pool = _load(args.data)
     sel = read_selection(pool, args.selection) if args.selection else None
     with _status(f"measuring {args.measure}"):
-        m = measure(pool, args.measure, selection=sel, embed=args.embed, seed=args.seed, curve=not args.no_curve,
+        m = measure(pool, args.measure, selection=sel, embed=args.embed, seed=args.seed, curve=True if args.curve else (False if args.no_curve else None),
                     **_params(args.param))
     out = m.to_dict()
     if args.out:

@@ -180,10 +180,24 @@ def fuzz_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
         yield home
 
 
+@pytest.fixture(scope="module")
+def tiny_network() -> None:
+    """The ``network`` measure trains the game's recipe: 10 steps here (the edges, not the learning, are under test)."""
+    from dataclasses import replace
+
+    from infopick.torchkit import recipes
+    from tests.conftest import tiny
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(recipes.RECIPES, "fast", replace(tiny(), train=replace(tiny().train, steps=10)))
+        yield
+
+
 @pytest.mark.parametrize("name", MEASURES)
 @FAST_SETTINGS
 @given(pool=small_pools(), data=st.data())
-def test_every_measure_on_degenerate_pools(name: str, pool: infopick.Pool, data: st.DataObject, fuzz_home: Path) -> None:
+def test_every_measure_on_degenerate_pools(name: str, pool: infopick.Pool, data: st.DataObject, fuzz_home: Path,
+                                           tiny_network: None) -> None:
     from infopick.measure import measure
 
     n = len(pool)

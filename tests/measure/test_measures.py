@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 import infopick
 from infopick.errors import InfopickError, UnknownNameError
 from infopick.measure import fit_pool, get_measure, measure, registry
-from infopick.selection import LabelUse
+from infopick.selection import Input, LabelUse
 
 MEASURES = list(registry())
 LABEL_FREE = [n for n, c in registry().items() if c.label_use is LabelUse.NONE]
@@ -22,11 +24,39 @@ def blobs(n: int = 60, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return centres[y] + rng.normal(scale=0.5, size=(n, 4)), y
 
 
+def blob_images(n: int = 60, seed: int = 0) -> tuple[infopick.Pool, np.ndarray]:
+    """Three classes of 8x8 images (a bright row, column or diagonal) with pixel noise: the blobs as images."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 3
+    base = np.zeros((3, 8, 8))
+    base[0, 3, :], base[1, :, 3], base[2][np.eye(8, dtype=bool)] = 200, 200, 200
+    x = np.clip(base[y] + rng.normal(scale=20, size=(n, 8, 8)), 0, 255).astype(np.uint8)
+    return infopick.make_pool(x, y), y
+
+
+@pytest.fixture()
+def trains_fast(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The ``network`` measure trains the game's recipe: a tiny one of 40 steps here (the contract, not the
+    learning, is under test), its pool codes cached in a private home."""
+    from dataclasses import replace
+
+    from infopick.torchkit import recipes
+    from tests.conftest import tiny
+
+    monkeypatch.setitem(recipes.RECIPES, "fast", replace(tiny(), train=replace(tiny().train, steps=40)))
+    monkeypatch.setenv("INFOPICK_HOME", str(tmp_path / "home"))
+
+
+def contract_data(name: str) -> tuple[infopick.Pool | np.ndarray, np.ndarray]:
+    """Images for the measures that read images (``network`` trains a CNN on them), the blobs otherwise."""
+    return blob_images() if registry()[name].input is Input.IMAGES else blobs()
+
+
 @pytest.mark.parametrize("name", MEASURES)
-def test_contract(name: str) -> None:
-    x, y = blobs()
+def test_contract(name: str, trains_fast: None) -> None:
+    x, y = contract_data(name)
     sel = np.array([0, 1, 2, 10, 20])
-    m = measure(x, name, selection=sel, labels=y, seed=0)
+    m = measure(x, name, selection=sel, labels=y, seed=0, curve=True)
     assert m.measure == name and m.encoder
     assert m.n == m.n_distinct == len(x)
     assert m.bits_pool > 0 and m.bits_subset is not None and m.subset_size == len(sel)
@@ -36,7 +66,7 @@ def test_contract(name: str) -> None:
     assert None not in ks and ks[0] <= ks[1] <= ks[2] <= len(x)  # type: ignore[operator]
     assert m.image_bits.shape == (len(x),) and np.all(np.isfinite(m.image_bits)) and np.all(m.image_bits >= -1e-9)
     assert len(np.unique(m.order)) == len(m.order) and m.curve_bits[-1] >= 0.999 * m.bits_pool - 1e-9
-    again = measure(x, name, selection=sel, labels=y, seed=0)
+    again = measure(x, name, selection=sel, labels=y, seed=0, curve=True)
     assert again.bits_pool == m.bits_pool and again.bits_subset == m.bits_subset and np.array_equal(again.order, m.order)
     assert set(m.to_dict()) >= {"measure", "encoder", "bits_pool", "bits_subset", "fraction", "k_for"}
 
@@ -50,10 +80,13 @@ def test_label_free_curves_rise_and_the_pool_holds_everything(name: str) -> None
 
 
 @pytest.mark.parametrize("name", MEASURES)
-def test_copies_are_one_image(name: str) -> None:
+def test_copies_are_one_image(name: str, trains_fast: None) -> None:
     """A dataset is a set: a pool with repeated images holds what the pool without repeats holds."""
     x, y = blobs(30)
-    doubled = np.concatenate([x, x[:10]])
+    doubled: infopick.Pool | np.ndarray = np.concatenate([x, x[:10]])
+    if registry()[name].input is Input.IMAGES:
+        pool, y = blob_images(30)
+        x, doubled = pool, infopick.make_pool(np.concatenate([pool.images, pool.images[:10]]), np.concatenate([y, y[:10]]))
     a = measure(x, name, labels=y, curve=False)
     b = measure(doubled, name, labels=np.concatenate([y, y[:10]]), selection=[0, 30], curve=False)
     assert b.n == 40 and b.n_distinct == 30

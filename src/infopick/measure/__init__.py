@@ -18,7 +18,7 @@ from infopick._registry import check_instance
 from infopick._util import resolve_rng
 from infopick.data.pool import Pool, check_features, check_labels
 from infopick.errors import InfopickError
-from infopick.measure import codebook, coding, compression  # noqa: F401  (register the measures)
+from infopick.measure import codebook, coding, compression, network  # noqa: F401  (register the measures)
 from infopick.measure import labels as _label_bits  # noqa: F401  (a module name the `labels=` arguments shadow)
 from infopick.measure.base import THRESHOLDS, Curve, Fitted, Measure, get_measure, register, registry
 from infopick.selection import Input, LabelUse, Selection, check_indices
@@ -86,14 +86,15 @@ def measure(
     embed: str | None = None,
     embed_seed: int = 0,
     seed: SeedLike = 0,
-    curve: bool = True,
+    curve: bool | None = None,
     **params: Any,
 ) -> Measurement:
     """Bits held by a pool (N), by ``selection`` (M), M / N, the greedy curve and K at 90 / 99 / 99.9 %.
 
     From a pool, the measure reads what it declares: the embedding ``embed`` (default
     ``DEFAULT_MEASURE_EMBED``, cached), the images, and labels if it needs them. A
-    feature matrix (n, d) is read as it is. ``curve=False`` skips the greedy curve (and K).
+    feature matrix (n, d) is read as it is. ``curve=False`` skips the greedy curve (and K); None
+    (the default) runs it where the measure's ``curve_by_default`` says so (not ``network``: minutes per point).
     To measure many subsets of one pool, fit once with :func:`fit_pool`.
 
     >>> import numpy as np
@@ -152,8 +153,9 @@ class PoolMeasure:
         """bits / N; a pool holding no bits is held whole by any subset."""
         return bits / self.bits_pool if self.bits_pool > 0 else 1.0
 
-    def measure(self, selection: Selection | npt.ArrayLike | None = None, *, curve: bool = True) -> Measurement:
+    def measure(self, selection: Selection | npt.ArrayLike | None = None, *, curve: bool | None = None) -> Measurement:
         fitted, inverse = self.fitted, self.inverse
+        curve = self.meas.curve_by_default if curve is None else curve
         t = {"fit": self.fit_seconds}
         bits_subset = fraction = None
         facts = dict(fitted.facts)

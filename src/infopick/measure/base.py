@@ -74,6 +74,7 @@ class Measure(ABC):
     label_use: ClassVar[LabelUse]
     summary: ClassVar[str]
     input: ClassVar[Input] = Input.FEATURES
+    curve_by_default: ClassVar[bool] = True  # False where each point of the greedy curve costs minutes (``network``)
 
     @abstractmethod
     def fit(self, x: Features, *, labels: npt.NDArray[np.int64] | None, rng: np.random.Generator) -> Fitted:

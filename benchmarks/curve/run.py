@@ -1,0 +1,187 @@
+"""The data-efficiency curve of the game: accuracy and bits against K, from 10 images to the whole pool.
+
+Reproduce (from the repository root; resumable, one JSON line per cell in results/curve.jsonl):
+
+    .venv/bin/python -m benchmarks.curve.run --strategies random,auto --seeds 3 --network-seeds 0
+    .venv/bin/python -m benchmarks.curve.run --table
+
+Each cell (strategy, K, seed), fast recipe, MNIST: select (UMAP, seed = the cell's seed), play
+(training seed = the cell's seed), then the M/N of the ``network`` measure (the fast recipe's network,
+2 folds, seed 0: its N is computed once and cached) for the seeds in ``--network-seeds``, and the M/N
+of the label-free default ``invariant-coverage`` and of ``coverage power=log-n`` for every cell. A cell
+of ``benchmarks/game/results`` with the same recipe content, strategy, parameters, budget and seed
+lends its accuracies when the re-picked subset has its class histogram (recorded as ``"from": "game"``).
+At K = n every strategy picks the whole pool: only ``random`` is played there. The fast recipe trains a
+fixed 1500 steps of 64 images at every K (96000 image presentations: 1.6 passes over the whole pool),
+so the curve's top end is what that budget of steps learns, not what more training would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import infopick
+from benchmarks.common import load_rows, recipe_id, results_dir
+from infopick.bench.stats import welch_bounds
+from infopick.measure import fit_pool
+
+RESULTS = Path(__file__).resolve().parent / "results" / "curve.jsonl"
+BUDGETS = (10, 30, 100, 300, 1000, 3000, 10000, 30000, 60000)
+LABEL_FREE = {"invariant-coverage": {}, "coverage power=log-n": {"name": "coverage", "power": "log-n"}}
+RECIPE = "fast"
+
+
+def _game_rows() -> dict[tuple[str, int, int], dict[str, Any]]:
+    rid = recipe_id(RECIPE)
+    rows = load_rows(results_dir("game") / "strategies.jsonl") + load_rows(results_dir("game") / "game_baselines.jsonl")
+    return {(r["strategy"], r["budget"], r["seed"]): r for r in rows
+            if r["recipe_id"] == rid and r.get("embed") in (None, "umap") and r.get("params", {}) == _params(r["strategy"])}
+
+
+def _params(strategy: str) -> dict[str, Any]:
+    from infopick.select import get_strategy
+
+    return get_strategy(strategy).params()
+
+
+def run(strategies: list[str], budgets: list[int], seeds: int, network_seeds: set[int], out: Path = RESULTS) -> None:
+    pool = infopick.load("mnist")
+    n = len(pool)
+    done = {(r["strategy"], r["budget"], r["seed"]) for r in load_rows(out)}
+    game = _game_rows()
+    measures: dict[str, Any] = {}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for budget in budgets:
+        for strategy in (["random"] if budget >= n else strategies):
+            for seed in range(seeds):
+                if (strategy, budget, seed) in done:
+                    continue
+                t0 = time.perf_counter()
+                sel = infopick.select(pool, min(budget, n), strategy, seed=seed)
+                hist = pool.class_histogram(sel.indices)
+                stored = game.get((strategy, budget, seed))
+                row: dict[str, Any] = {"strategy": strategy, "budget": budget, "seed": seed, "n": n, "recipe": RECIPE,
+                                       "recipe_id": recipe_id(RECIPE), "chosen": sel.meta.get("chosen"), "class_histogram": hist,
+                                       "select_seconds": float(sel.meta.get("seconds", 0.0))}
+                if stored is not None and stored["class_histogram"] == hist:
+                    row.update({"accuracy_test": stored["accuracy_test"], "accuracy_pool": stored["accuracy_pool"], "from": "game",
+                                "train_seconds": stored["seconds"]["train"]})
+                else:
+                    res = infopick.play(pool, sel, seed=seed, recipe=RECIPE)
+                    row.update({"accuracy_test": res.accuracy_test, "accuracy_pool": res.accuracy_pool, "from": "played",
+                                "train_seconds": res.seconds["train"]})
+                fractions, seconds = {}, {}
+                for label, spec in LABEL_FREE.items():
+                    if label not in measures:
+                        spec = dict(spec)
+                        measures[label] = fit_pool(pool, spec.pop("name", label), seed=0, **spec)
+                    t1 = time.perf_counter()
+                    fractions[label] = measures[label].fraction(sel)
+                    seconds[label] = time.perf_counter() - t1
+                if seed in network_seeds:
+                    if "network" not in measures:
+                        t1 = time.perf_counter()
+                        measures["network"] = fit_pool(pool, "network", seed=0, recipe=RECIPE)
+                        print(f"network N = {measures['network'].bits_pool:.0f} bits ({time.perf_counter() - t1:.0f} s, "
+                              f"cached after the first run)", flush=True)
+                    t1 = time.perf_counter()
+                    fractions["network"] = measures["network"].fraction(sel)
+                    seconds["network"] = time.perf_counter() - t1
+                row.update({"fraction": fractions, "measure_seconds": seconds, "seconds_total": time.perf_counter() - t0})
+                with out.open("a") as fh:
+                    fh.write(json.dumps(row) + "\n")
+                print(f"{strategy:8s} K={budget:5d} seed {seed}: test {row['accuracy_test']:.2f} pool {row['accuracy_pool']:.2f} "
+                      f"({row['from']}) " + " ".join(f"{k} {v:.4f}" for k, v in fractions.items())
+                      + f" ({row['seconds_total']:.0f} s)", flush=True)
+
+
+def _cells(rows: list[dict[str, Any]], strategy: str, budget: int) -> list[dict[str, Any]]:
+    n = rows[0]["n"] if rows else 60000
+    name = "random" if budget >= n else strategy  # at K = n every strategy is the whole pool
+    return [r for r in rows if r["strategy"] == name and r["budget"] == budget]
+
+
+def k_for_share(ks: list[int], shares: list[float], target: float) -> float | None:
+    """Smallest K whose share reaches ``target``, interpolated linearly on log K between measured budgets."""
+    pts = list(zip(ks, shares, strict=True))
+    if not pts:
+        return None
+    if pts[0][1] >= target:
+        return float(pts[0][0])
+    for (k0, s0), (k1, s1) in zip(pts, pts[1:], strict=False):
+        if s1 >= target:
+            t = (target - s0) / (s1 - s0)
+            return float(math.exp(math.log(k0) + t * (math.log(k1) - math.log(k0))))
+    return None
+
+
+def table(out: Path = RESULTS, strategies: tuple[str, ...] = ("random", "auto")) -> str:
+    rows = load_rows(out)
+    if not rows:
+        return "no cells yet"
+    budgets = sorted({r["budget"] for r in rows})
+    head = ["| K | " + " | ".join(f"{s} test % | {s} pool % | {s} network M/N | {s} invariant-coverage M/N" for s in strategies)
+            + " | auto - random test [95 % CI] |", "|---" * (1 + 4 * len(strategies) + 1) + "|"]
+    lines = head
+    curves: dict[str, tuple[list[int], list[float]]] = {}
+    for k in budgets:
+        cells = []
+        for s in strategies:
+            c = _cells(rows, s, k)
+            test, pool = [r["accuracy_test"] for r in c], [r["accuracy_pool"] for r in c]
+            net = [r["fraction"]["network"] for r in c if "network" in r["fraction"]]
+            inv = [r["fraction"]["invariant-coverage"] for r in c]
+            if net:
+                curves.setdefault(s, ([], []))[0].append(k)
+                curves[s][1].append(statistics.mean(net))
+            cells.append(f"{_ms(test)} | {_ms(pool)} | {_ms(net, 4)} | {_ms(inv, 4)}")
+        a, b = [r["accuracy_test"] for r in _cells(rows, "auto", k)], [r["accuracy_test"] for r in _cells(rows, "random", k)]
+        diff = "" if len(a) < 2 or len(b) < 2 or k >= rows[0]["n"] else "{:+.2f} [{:+.2f}, {:+.2f}]".format(*welch_bounds(a, b))
+        lines.append(f"| {k} | " + " | ".join(cells) + f" | {diff} |")
+    full = [r for r in rows if r["budget"] >= r["n"]]
+    notes = []
+    if full:
+        whole = statistics.mean(r["accuracy_test"] for r in full)
+        notes.append(f"whole pool (K = {full[0]['n']}, {len(full)} seeds): {whole:.2f} % test")
+        for s in strategies:
+            for gap in (0.1, 0.5):
+                hit = next((k for k in budgets if _cells(rows, s, k)
+                            and statistics.mean(r["accuracy_test"] for r in _cells(rows, s, k)) >= whole - gap), None)
+                notes.append(f"{s}: smallest measured K within {gap} points of the whole pool's test accuracy: {hit}")
+    for s, (ks, shares) in curves.items():
+        for q in (0.9, 0.99, 0.999):
+            kq = k_for_share(ks, shares, q)
+            notes.append(f"{s}: K holding {q:.1%} of N under the network (log-K interpolation of the seed means): "
+                         f"{'not reached' if kq is None else f'{kq:.0f}'}")
+    return "\n".join(lines) + "\n\n" + "\n".join(f"- {x}" for x in notes)
+
+
+def _ms(xs: list[float], digits: int = 2) -> str:
+    if not xs:
+        return "-"
+    return f"{statistics.mean(xs):.{digits}f} ± {statistics.stdev(xs):.{digits}f}" if len(xs) > 1 else f"{xs[0]:.{digits}f}"
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--strategies", default="random,auto")
+    p.add_argument("--budgets", default=",".join(map(str, BUDGETS)))
+    p.add_argument("--seeds", type=int, default=3)
+    p.add_argument("--network-seeds", default="0", help="the seeds whose cells also get the network measure (each: 3 trainings)")
+    p.add_argument("--table", action="store_true")
+    a = p.parse_args()
+    if a.table:
+        print(table())
+        return
+    run(a.strategies.split(","), [int(b) for b in a.budgets.split(",")], a.seeds,
+        {int(s) for s in a.network_seeds.split(",") if s})
+
+
+if __name__ == "__main__":
+    main()
