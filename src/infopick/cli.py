@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     strategy_args(s, required=True)
     engine_args(s, "ray: partition-and-merge (GreeDi) shards as Ray tasks (facility, kcenter), and a large pool's embedding")
     s.add_argument("--shards", type=int, metavar="M", help="partition-and-merge over M shards (default 4 with --engine ray)")
+    s.add_argument("--given", metavar="FILE.csv", help="K more given these (a selection CSV; its label column may carry your "
+                   "labels, which the active strategies train on): the strategy's greedy continues from them")
+    s.add_argument("--exclude", metavar="FILE.csv", help="a CSV with an id (or index) column: images never to pick "
+                   "(e.g. inspect's outliers.csv)")
     s.add_argument("--out", required=True, metavar="FILE.csv", help="where to write the selection")
 
     g = sub.add_parser("play", help="train the game's CNN on K picked images; score on pool and test")
@@ -106,7 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="a resumable grid of strategies x budgets x seeds: select, play, measure")
     data_arg(b)
     b.add_argument("--strategies", required=True, metavar="A,B,...", help=f"strategies (random is always run too): {strategies}")
-    b.add_argument("--budgets", default="100,1000", metavar="K1,K2,...", help="budgets (default 100,1000)")
+    b.add_argument("--budgets", default="100,1000", metavar="K1,K2,...",
+                   help="budgets, up to the pool size (default 100,1000); a recipe trains its fixed number of steps at every K")
     b.add_argument("--seeds", type=int, default=3, metavar="N", help="seeds 0..N-1 per cell (default 3)")
     b.add_argument("--out", required=True, metavar="DIR", help="results.jsonl, selections/, measures/ and bench.json go here")
     b.add_argument("--embed", metavar="NAME", help=f"embedding the strategies read (default {DEFAULT_EMBED}): {embeddings}")
@@ -330,15 +335,24 @@ def _load(spec: str) -> Any:
 
 def _select(args: argparse.Namespace) -> int:
     from infopick.select import DEFAULT_STRATEGY, get_strategy, select
-    from infopick.select.io import write_selection
+    from infopick.select.io import read_given, write_selection
 
     name, params = args.strategy or DEFAULT_STRATEGY, _params(args.param)
     get_strategy(name, **params)  # an unknown name or parameter fails before the pool loads
     _writable(Path(args.out).parent)  # an unwritable --out fails now, not after the work
+    for flag, f in (("--given", args.given), ("--exclude", args.exclude)):
+        if f and Path(f).resolve() == Path(args.out).resolve():
+            raise InfopickError(f"--out {args.out} would overwrite the {flag} file; write the new picks elsewhere")
     pool = _load(args.data)
+    given = given_labels = exclude = None
+    if args.given:
+        given, given_labels, _ = read_given(pool, args.given)  # the new picks are unlabelled: label them, then pass them on
+    if args.exclude:
+        exclude, _, _ = read_given(pool, args.exclude)
     with _progress() as progress:
         sel = select(pool, args.budget, name, seed=args.seed, embed=args.embed, progress=progress,
-                     engine=args.engine, shards=args.shards, address=args.address, **params)
+                     engine=args.engine, shards=args.shards, address=args.address, given=given, given_labels=given_labels,
+                     exclude=exclude, **params)
     write_selection(pool, sel, args.out)
     print(f"wrote {len(sel)} picks by {sel.strategy} (seed {args.seed}) to {args.out}", file=sys.stderr)
     if sel.meta.get("why"):

@@ -12,6 +12,7 @@ import pytest
 import infopick
 from infopick import DataError, UnknownNameError
 from infopick.data.idx import read_idx
+from infopick.errors import InfopickError
 
 
 def test_digits_is_pinned(digits: infopick.Pool) -> None:
@@ -24,7 +25,7 @@ def test_digits_is_pinned(digits: infopick.Pool) -> None:
 
 
 def test_unknown_spec_lists_the_valid_ones() -> None:
-    with pytest.raises(UnknownNameError, match="valid: digits, folder:DIR, idx:DIR, mnist, npy:FILE, npz:FILE"):
+    with pytest.raises(UnknownNameError, match="valid: digits, folder:DIR, idx:DIR, list:FILE, mnist, npy:FILE, npz:FILE"):
         infopick.load("cifar")
 
 
@@ -163,6 +164,58 @@ def test_folder_refuses_empty_class_and_mixed_sizes(tmp_path: Path) -> None:
     (tmp_path / "y2" / "b").rename(tmp_path / "y" / "b")
     with pytest.raises(DataError, match="differ in size"):
         infopick.load(f"folder:{tmp_path / 'y'}")
+
+
+def make_flat(root: Path, count: int, sub: str = "", size: tuple[int, int] = (6, 6)) -> list[str]:
+    from PIL import Image
+
+    rng = np.random.default_rng(1)
+    (root / sub).mkdir(parents=True, exist_ok=True)
+    names = []
+    for i in range(count):
+        Image.fromarray(rng.integers(0, 256, size, dtype=np.uint8)).save(root / sub / f"img{i}.png")
+        names.append(str(Path(sub) / f"img{i}.png"))
+    return names
+
+
+def test_flat_folder_is_an_unlabelled_pool_read_recursively(tmp_path: Path) -> None:
+    top = make_flat(tmp_path, 3)
+    below = make_flat(tmp_path, 2, sub="more")
+    pool = infopick.load(f"folder:{tmp_path}")
+    assert pool.labels is None and len(pool) == 5 and sorted(pool.ids) == sorted(top + below)
+    sel = infopick.select(pool, 2, "kcenter", seed=0, embed="pixels")
+    assert len(sel.indices) == 2
+    with pytest.raises(InfopickError, match="labels"):
+        infopick.play(pool, sel, recipe="fast")
+    with pytest.raises(InfopickError, match="label"):
+        infopick.select(pool, 2, "balanced")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DataError, match="no PNG/JPEG images in it and no class sub-folders"):
+        infopick.load(f"folder:{tmp_path / 'empty'}")
+
+
+def test_list_of_paths_and_csv_with_labels(tmp_path: Path) -> None:
+    names = make_flat(tmp_path / "imgs", 4)
+    (tmp_path / "paths.txt").write_text("\n".join(f"imgs/{n}" for n in names) + "\n")
+    pool = infopick.load(f"list:{tmp_path / 'paths.txt'}")
+    assert pool.labels is None and list(pool.ids) == [f"imgs/{n}" for n in names]
+    absolute = tmp_path / "imgs" / names[0]
+    (tmp_path / "l.csv").write_text("path,label\n" + "".join(f"imgs/{n},{'ab'[i % 2]}\n" for i, n in enumerate(names[1:]))
+                                    + f"{absolute},b\n")
+    pool = infopick.load(f"list:{tmp_path / 'l.csv'}")
+    assert pool.classes == ("a", "b") and pool.labels.tolist() == [0, 1, 0, 1] and pool.ids[-1] == str(absolute)
+    assert np.array_equal(pool.images[-1], infopick.load(f"list:{tmp_path / 'paths.txt'}").images[0])
+    (tmp_path / "half.csv").write_text(f"path,label\nimgs/{names[0]},a\nimgs/{names[1]},\n")
+    with pytest.raises(DataError, match="line 3 has no label"):
+        infopick.load(f"list:{tmp_path / 'half.csv'}")
+    (tmp_path / "twice.txt").write_text(f"imgs/{names[0]}\nimgs/{names[0]}\n")
+    with pytest.raises(DataError, match="listed twice"):
+        infopick.load(f"list:{tmp_path / 'twice.txt'}")
+    (tmp_path / "missing.txt").write_text("imgs/nope.png\n")
+    with pytest.raises(DataError, match="cannot read image imgs/nope.png"):
+        infopick.load(f"list:{tmp_path / 'missing.txt'}")
+    with pytest.raises(DataError, match="no such file"):
+        infopick.load(f"list:{tmp_path / 'absent.txt'}")
 
 
 # ---- npy (memory-mapped) -------------------------------------------------------------------------

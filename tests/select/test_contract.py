@@ -112,3 +112,22 @@ def test_parameters_are_checked_however_the_strategy_was_built(name: str, params
     built = registry()[name](**params)  # by hand, not by name: the registry's check never ran
     with pytest.raises(infopick.InfopickError, match=words):
         select(np.zeros((30, 2)), 3, built, seed=0)
+
+
+@pytest.mark.parametrize("name", STRATEGIES)
+@pytest.mark.parametrize("budget", [1, 9, N - 20 - 5])
+def test_given_and_excluded_rows_are_never_picked_or_the_strategy_says_it_cannot(name: str, budget: int) -> None:
+    from infopick.errors import InfopickError
+
+    given, excluded = np.arange(0, 40, 2), np.array([1, 3, 5, 7, 9])
+    gl = LABELS[given] if registry()[name].label_use is LabelUse.PICKED else None
+    if not registry()[name].continues:
+        with pytest.raises(InfopickError, match="cannot continue from a given set; these can: .*kcenter"):
+            select(features(), budget, name, seed=0, labels=LABELS, given=given)
+        return
+    sel = select(features(), budget, name, seed=0, labels=LABELS, given=given, given_labels=gl, exclude=excluded)
+    idx = sel.indices
+    assert idx.shape == (budget,) and len(np.unique(idx)) == budget and idx.min() >= 0 and idx.max() < N
+    assert not set(idx) & (set(given) | set(excluded))
+    again = select(features(), budget, name, seed=0, labels=LABELS, given=given, given_labels=gl, exclude=excluded)
+    assert np.array_equal(again.indices, idx) and sel.meta["given"] == len(given) and sel.meta["excluded"] == len(excluded)

@@ -48,8 +48,12 @@ def estimate(pool: Any, config: BenchConfig, todo: list[Cell], calibrate_steps: 
     train = start + per_step * rec.train.steps
     evaluate = runs[1].seconds["eval"] * n_eval / len(probe)
     scale = n / 60000
-    per_cell = [train + evaluate + _SELECT_SECONDS.get(registry()[c.strategy].family, 5.0) * scale for c in todo]
-    once = sum(_MEASURE_SECONDS.get(m, 30.0) * scale for m in config.measures)
+    # ``network`` trains the recipe 3 times per cell (the subset's network and 2 folds) and twice once for N
+    trainings = 3 if "network" in config.measures else 0
+    per_cell = [train * (1 + trainings) + evaluate * (1 + (trainings > 0)) + _SELECT_SECONDS.get(registry()[c.strategy].family, 5.0) * scale
+                for c in todo]
+    once = sum(_MEASURE_SECONDS.get(m, 30.0) * scale for m in config.measures if m != "network")
+    once += 2 * (train + evaluate) if trainings else 0.0
     from infopick.embed import DEFAULT_EMBED
 
     once += _EMBED_SECONDS.get(config.embed or DEFAULT_EMBED, 60.0) * scale  # 0 in truth when already cached

@@ -1,4 +1,4 @@
-"""Data sources, written as a spec: ``mnist``, ``digits``, ``idx:DIR``, ``npz:FILE``, ``npy:FILE``, ``folder:DIR``."""
+"""Data sources, written as a spec: ``mnist``, ``digits``, ``idx:DIR``, ``npz:FILE``, ``npy:FILE``, ``folder:DIR``, ``list:FILE``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from infopick.data.digits import load_digits
-from infopick.data.folder import load_folder
+from infopick.data.folder import load_folder, load_list
 from infopick.data.idx import load_idx
 from infopick.data.mnist import load_mnist
 from infopick.data.npy import load_npy
@@ -39,7 +39,9 @@ SOURCES: dict[str, Source] = {
         Source("idx", "DIR", "IDX files train-images/labels[-idx*-ubyte][.gz], t10k-* as test", load_idx),
         Source("npz", "FILE", ".npz with X [y X_test y_test], never unpickled", load_npz),
         Source("npy", "FILE", "uint8 .npy (n, h, w[, c]) memory-mapped, labels in FILE.labels.npy if present", load_npy),
-        Source("folder", "DIR", "one sub-folder of PNG/JPEG per class, optional test/ beside", load_folder),
+        Source("folder", "DIR", "PNG/JPEG: one sub-folder per class (optional test/ beside), or images directly in DIR (no labels)",
+               load_folder),
+        Source("list", "FILE", "image paths one per line, or a CSV with path [and label] columns", load_list),
     )
 }
 

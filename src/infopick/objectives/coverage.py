@@ -31,13 +31,13 @@ def purity_radius(
 
 
 def max_coverage(
-    indptr: IntArray, indices: IntArray, n: int, budget: int, rng: np.random.Generator
+    indptr: IntArray, indices: IntArray, n: int, budget: int, rng: np.random.Generator, start: IntArray | None = None
 ) -> tuple[IntArray, npt.NDArray[np.float64]]:
     """Greedy max coverage of m targets by n candidates; target t is covered by ``indices[indptr[t]:indptr[t+1]]``.
 
     Each pick takes the candidate covering the most uncovered targets (ties at random), then
     takes one off the count of every candidate that also covered each newly covered target:
-    O(edges) in all.
+    O(edges) in all. ``start``: candidates already picked (their targets count as covered; not returned).
     """
     from scipy import sparse
 
@@ -50,10 +50,9 @@ def max_coverage(
     picked = np.zeros(n, dtype=bool)
     order: list[int] = []
     gains: list[float] = []
-    while len(order) < budget:
-        i = int(np.argmax(np.where(picked, -1.0, degree + jitter)))
-        order.append(i)
-        gains.append(float(degree[i]))
+
+    def take(i: int) -> None:
+        nonlocal degree
         picked[i] = True
         new = covers.indices[covers.indptr[i] : covers.indptr[i + 1]]
         new = new[~covered[new]]
@@ -61,6 +60,14 @@ def max_coverage(
             covered[new] = True
             hit = indptr[new], indptr[new + 1]
             degree -= np.bincount(indices[_ranges(*hit)], minlength=n)
+
+    for i in [] if start is None else start:
+        take(int(i))
+    while len(order) < budget:
+        i = int(np.argmax(np.where(picked, -1.0, degree + jitter)))
+        order.append(i)
+        gains.append(float(degree[i]))
+        take(i)
     return np.asarray(order, dtype=np.int64), np.asarray(gains)
 
 

@@ -29,7 +29,7 @@ from infopick.select import (  # noqa: F401  (register the strategies; the infor
 from infopick.select import auto as _auto  # noqa: F401  (last: it delegates to the others)
 from infopick.select.base import Strategy, get_strategy, register, registry
 from infopick.selection import Input, LabelUse, Selection, check_indices
-from infopick.typing import Features, Progress, SeedLike
+from infopick.typing import Features, IntArray, Progress, SeedLike
 
 __all__ = [
     "select", "Selection", "Strategy", "LabelUse", "Input", "register", "registry", "get_strategy", "DEFAULT_STRATEGY",
@@ -52,6 +52,9 @@ def select(
     engine: str = "local",
     shards: int | None = None,
     address: str | None = None,
+    given: npt.ArrayLike | None = None,
+    given_labels: npt.ArrayLike | None = None,
+    exclude: npt.ArrayLike | None = None,
     **params: Any,
 ) -> Selection:
     """Pick ``budget`` examples of a pool (or of a feature matrix of shape (n, d)).
@@ -68,13 +71,23 @@ def select(
     (a local Ray, or the cluster at ``address``), and the embedding of a pool too large to embed
     in memory as Ray tasks over its chunks.
 
+    ``given`` (indices already picked): ``budget`` new picks, none of them given, as the strategy's
+    greedy continues from the given set (strategies with ``continues``; ``random`` excludes them;
+    the active learners train one round on the given rows' labels: ``given_labels``, aligned with
+    ``given``, or the pool's). ``exclude``: indices never to pick.
+
     >>> import numpy as np
     >>> select(np.zeros((10, 2)), 3, "random", seed=0).indices.shape
     (3,)
     """
     strat = strategy if isinstance(strategy, Strategy) else get_strategy(strategy, **params)
     check_instance("strategy", strat)
+    if given is not None and len(np.atleast_1d(np.asarray(given))) and not strat.continues:
+        able = ", ".join(n for n, c in registry().items() if c.continues)
+        raise InfopickError(f"strategy {strat.name!r} cannot continue from a given set; these can: {able}")
     eng = None
+    if (shards is not None or engine != "local") and given is not None:
+        raise InfopickError("partition-and-merge (shards, engine=ray) does not take a given set")
     if shards is not None or engine != "local":  # checked before Ray starts or the embedding runs
         from infopick.engine import get_engine
         from infopick.select.partition import partitionable
@@ -109,11 +122,24 @@ def select(
         features = check_features(data)
         _check_budget(budget, features.shape[0])
     n = features.shape[0]
-    y = None
-    if strat.label_use is not LabelUse.NONE:
+    g = _indices(given, n, "the given set")
+    ex = np.setdiff1d(_indices(exclude, n, "the excluded set"), g)
+    if budget > n - len(g) - len(ex):
+        raise BudgetError(f"budget {budget} exceeds the {n - len(g) - len(ex)} images neither given nor excluded")
+    y = gl = None
+    if strat.label_use is LabelUse.PICKED and len(g) and given_labels is not None:
+        gl = check_labels(given_labels, len(g))  # the user's labels of the given rows: the pool may have none
+        y = check_labels(labels, n) if labels is not None else None
+    elif strat.label_use is not LabelUse.NONE:
         if labels is None:
-            raise InfopickError(f"strategy {strat.name!r} reads labels ({strat.label_use.value}) but the pool has none")
+            hint = " (give the labels of a given set: --given FILE with a label column)" if strat.label_use is LabelUse.PICKED else ""
+            raise InfopickError(f"strategy {strat.name!r} reads labels ({strat.label_use.value}) but the pool has none{hint}")
         y = check_labels(labels, n)
+    rows = np.setdiff1d(np.arange(n), ex) if len(ex) else None  # without the excluded rows, mapped back at the end
+    if rows is not None:
+        features = features[rows]
+        y = None if y is None else y[rows]
+        g = np.searchsorted(rows, g)
     rng = resolve_rng(seed)
     t0 = time.perf_counter()
     if eng is not None:
@@ -123,13 +149,27 @@ def select(
                             engine=eng, rng=rng, params=strat.params())
         sel = Selection(idx, strat.name, strat.label_use, None, facts)
     else:
-        extra = {"images": data.images} if strat.wants_images and isinstance(data, Pool) else {}
-        sel = strat.select(features, int(budget), rng=rng, labels=y, **extra)
+        extra = {"images": data.images if rows is None else data.images[rows]} if strat.wants_images and isinstance(data, Pool) else {}
+        if len(g):
+            sel = strat.continue_from(features, int(budget), g, rng=rng, given_labels=gl, labels=y, **extra)
+        else:
+            sel = strat.select(features, int(budget), rng=rng, labels=y, **extra)
     seconds = time.perf_counter() - t0
-    _check_selection(sel.indices, int(budget), n, strat.name)
+    _check_selection(sel.indices, int(budget), len(features), strat.name)
+    if len(g) and np.isin(sel.indices, g).any():
+        raise AssertionError(f"strategy {strat.name!r} picked a given row")  # a bug in the strategy, not in the input
+    idx = sel.indices if rows is None else rows[sel.indices]
     meta = {"params": strat.params(), "seed": seed if not isinstance(seed, np.random.Generator) else "generator",
-            "seconds": seconds, "embed": used_embed, "embed_seconds": embed_seconds}
-    return Selection(sel.indices, sel.strategy, sel.label_use, sel.gains, {**meta, **sel.meta})
+            "seconds": seconds, "embed": used_embed, "embed_seconds": embed_seconds, "given": len(g), "excluded": len(ex)}
+    return Selection(idx, sel.strategy, sel.label_use, sel.gains, {**meta, **sel.meta})
+
+
+def _indices(values: npt.ArrayLike | None, n: int, what: str) -> IntArray:
+    """Unique in-range row indices in the order given (empty for None)."""
+    if values is None:
+        return np.zeros(0, dtype=np.int64)
+    v = np.atleast_1d(np.asarray(values))
+    return np.zeros(0, dtype=np.int64) if v.size == 0 else check_indices(v, n, what=what)
 
 
 def _check_budget(budget: int, n: int) -> None:

@@ -52,6 +52,19 @@ class _Uncertainty(Strategy):
             gains.extend(float(s) for s in score)
         return Selection(np.asarray(picked, dtype=np.int64), self.name, self.label_use, np.asarray(gains))
 
+    continues = True
+
+    def continue_from(self, features: Features, budget: int, given: IntArray, *, rng: np.random.Generator,
+                      given_labels: npt.NDArray[np.int64] | None = None, labels: npt.NDArray[np.int64] | None = None,
+                      images: object = None) -> Selection:
+        """One round: train on the given rows and their labels (the user's, or the pool's), take the ``budget``
+        least certain. The active-learning loop: label these, add them to the given set, ask again."""
+        y = given_labels if given_labels is not None else (labels[given] if labels is not None else None)
+        if y is None:
+            raise ValueError(f"{self.name} needs the labels of the given rows")  # select() guarantees them
+        take, score = self._round(standard_rows(features), np.asarray(given, dtype=np.int64), np.asarray(y), budget, rng)
+        return Selection(take, self.name, self.label_use, score)
+
     def per_round(self, budget: int) -> int:
         """Picks per round: the start and ``rounds - 1`` uncertainty rounds share the budget."""
         return max(1, -(-budget // max(1, self.rounds)))

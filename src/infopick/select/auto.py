@@ -143,6 +143,30 @@ class Auto(Strategy):
         return Selection(rows[sel.indices], self.name, self.label_use, sel.gains, meta)
 
 
+    continues = True
+
+    def continue_from(
+        self, features: Features, budget: int, given: IntArray, *, rng: np.random.Generator,
+        given_labels: npt.NDArray[np.int64] | None = None, labels: npt.NDArray[np.int64] | None = None,
+        images: UInt8Array | None = None,
+    ) -> Selection:
+        """The same screen, the given rows kept whatever it says, then the chosen strategy's continuation from them."""
+        self._delegate_strategy()
+        x = features
+        sc = screen(x, images=images, nuisance=Nuisance(strength=self.strength))
+        rows, why = np.union1d(sc.kept, given), f"dropped {sc.outliers} outliers (given rows kept)"
+        if len(rows) - len(given) < budget:
+            rows, why = np.arange(len(x), dtype=np.int64), "the budget exceeds the non-outliers not given: none dropped"
+        chosen = self.delegate or choose(budget + len(given), len(rows))
+        strat = get_strategy(chosen)
+        if not strat.continues:
+            raise InfopickError(f"auto: {chosen!r} cannot continue from a given set")
+        rule = "asked for" if self.delegate else f"budget {budget} + {len(given)} given of {len(rows)}"
+        sel = strat.continue_from(x[rows], budget, np.searchsorted(rows, given), rng=rng, given_labels=given_labels)
+        meta = {"chosen": chosen, "screen": sc.facts(), "why": f"{why}; {rule} -> {chosen}", **sel.meta}
+        return Selection(rows[sel.indices], self.name, self.label_use, sel.gains, meta)
+
+
 def choose(budget: int, n: int) -> str:
     """Name of the strategy ``auto`` runs for ``budget`` of ``n`` screened images."""
     return next(name for bound, name in CHOICES if budget <= bound * n)

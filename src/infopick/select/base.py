@@ -29,6 +29,8 @@ class Strategy(ABC):
     # budget each shard offers the merge.
     shardable: ClassVar[bool] = False
     shard_offer: ClassVar[int] = 1
+    # True: ``continue_from`` picks K more given rows already picked (``select(..., given=...)``).
+    continues: ClassVar[bool] = False
 
     @abstractmethod
     def select(
@@ -40,6 +42,15 @@ class Strategy(ABC):
         labels: npt.NDArray[np.int64] | None = None,
     ) -> Selection:
         """Pick ``budget`` indices of ``features`` (n, d). Inputs are already validated."""
+
+    def continue_from(
+        self, features: Features, budget: int, given: IntArray, *, rng: np.random.Generator,
+        given_labels: npt.NDArray[np.int64] | None = None, labels: npt.NDArray[np.int64] | None = None,
+        images: Any = None,
+    ) -> Selection:
+        """``budget`` new rows, none of ``given`` (rows already picked), as this strategy's greedy would go on
+        from them; ``given_labels`` are the given rows' labels where the user has them. Inputs are validated."""
+        raise NotImplementedError(f"{self.name} does not continue from a given set")
 
     def params(self) -> dict[str, Any]:
         return dict(vars(self))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
 from infopick.select.base import Input, LabelUse, Selection, Strategy, register
-from infopick.typing import Features
+from infopick.typing import Features, IntArray
 
 
 @register
@@ -29,6 +31,14 @@ class Random(Strategy):
     ) -> Selection:
         idx = rng.choice(features.shape[0], size=budget, replace=False).astype(np.int64)
         return Selection(idx, self.name, self.label_use)
+
+    continues = True
+
+    def continue_from(self, features: Features, budget: int, given: IntArray, *, rng: np.random.Generator,
+                      given_labels: npt.NDArray[np.int64] | None = None, labels: npt.NDArray[np.int64] | None = None,
+                      images: Any = None) -> Selection:
+        rest = np.setdiff1d(np.arange(features.shape[0]), given)
+        return Selection(rng.choice(rest, size=budget, replace=False).astype(np.int64), self.name, self.label_use)
 
 
 @register

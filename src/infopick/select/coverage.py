@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -9,7 +11,7 @@ from infopick.errors import InfopickError
 from infopick.neighbors import KnnGraph, knn_graph, knn_of, radius_graph
 from infopick.objectives.coverage import max_coverage, purity_radius
 from infopick.objectives.facility import facility_k, facility_similarity, lazy_greedy_facility
-from infopick.objectives.geometry import kmeans
+from infopick.objectives.geometry import farthest_first, kmeans
 from infopick.select.base import LabelUse, Selection, Strategy, register
 from infopick.typing import Features, IntArray
 
@@ -40,9 +42,19 @@ class ProbCover(Strategy):
         self.purity = purity
         self.sample = sample
 
+    continues = True
+
     def select(
         self, features: Features, budget: int, *, rng: np.random.Generator, labels: npt.NDArray[np.int64] | None = None
     ) -> Selection:
+        return self._cover(features, budget, rng, None)
+
+    def continue_from(self, features: Features, budget: int, given: IntArray, *, rng: np.random.Generator,
+                      given_labels: npt.NDArray[np.int64] | None = None, labels: npt.NDArray[np.int64] | None = None,
+                      images: Any = None) -> Selection:
+        return self._cover(features, budget, rng, given)
+
+    def _cover(self, features: Features, budget: int, rng: np.random.Generator, given: IntArray | None) -> Selection:
         x = np.ascontiguousarray(features, dtype=np.float32)
         # Coverage is counted on a random sample of the pool (every candidate can still be picked):
         # an unbiased estimate of the covered fraction, at sample/n of the search cost.
@@ -55,7 +67,7 @@ class ProbCover(Strategy):
                 break
             except InfopickError:
                 delta *= 0.8
-        idx, gains = max_coverage(indptr, indices, len(x), budget, rng)
+        idx, gains = max_coverage(indptr, indices, len(x), budget, rng, start=given)
         return Selection(idx, self.name, self.label_use, gains, {"delta": float(delta)})
 
 
@@ -139,6 +151,30 @@ class Facility(Strategy):
         sim = facility_similarity(knn_graph(x, k))
         idx, gains = lazy_greedy_facility(sim, budget, first=int(rng.integers(len(x))))
         return Selection(idx, self.name, self.label_use, gains, {"k": k})
+
+    continues = True
+
+    def continue_from(self, features: Features, budget: int, given: IntArray, *, rng: np.random.Generator,
+                      given_labels: npt.NDArray[np.int64] | None = None, labels: npt.NDArray[np.int64] | None = None,
+                      images: Any = None) -> Selection:
+        """Greedy on f(G + T) - f(G) = facility location of T under (sim - what G already serves)+, G's rows no candidates."""
+        from scipy import sparse
+
+        x = np.ascontiguousarray(features, dtype=np.float32)
+        k = self.k if self.k is not None else facility_k(len(x), len(given) + budget)
+        sim = sparse.csr_matrix(facility_similarity(knn_graph(x, k)), copy=True)
+        served = np.asarray(sim[given].max(axis=0).toarray()).ravel()
+        sim.data = np.maximum(sim.data - served[sim.indices], 0).astype(sim.data.dtype)
+        keep = np.ones(len(x))
+        keep[given] = 0.0
+        sim = (sparse.diags(keep) @ sim).tocsr()
+        sim.eliminate_zeros()
+        idx, _ = lazy_greedy_facility(sim, budget)
+        out = np.asarray([i for i in idx if keep[i]], dtype=np.int64)[:budget]
+        if len(out) < budget:  # nothing left to serve: spread the rest out from everything picked so far
+            more, _ = farthest_first(x, len(given) + budget, np.concatenate([given, out]))
+            out = np.concatenate([out, more[len(given) + len(out):]])
+        return Selection(out, self.name, self.label_use, None, {"k": k})
 
     def merge(self, features: Features, union: IntArray, budget: int, seed: int) -> IntArray:
         """Lazy greedy over the candidates ``union``, each serving its neighbours in the whole pool (not only the union)."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
 from infopick.objectives.geometry import farthest_first, kmeans, nearest_unique
 from infopick.select.base import LabelUse, Selection, Strategy, register
-from infopick.typing import Features
+from infopick.typing import Features, IntArray
 
 
 @register
@@ -31,6 +33,14 @@ class KCenter(Strategy):
         x = np.asarray(features, dtype=np.float32)
         idx, radius = farthest_first(x, budget, np.array([rng.integers(len(x))]))
         return Selection(idx, self.name, self.label_use, radius)
+
+    continues = True
+
+    def continue_from(self, features: Features, budget: int, given: IntArray, *, rng: np.random.Generator,
+                      given_labels: npt.NDArray[np.int64] | None = None, labels: npt.NDArray[np.int64] | None = None,
+                      images: Any = None) -> Selection:
+        idx, radius = farthest_first(np.asarray(features, dtype=np.float32), len(given) + budget, given)
+        return Selection(idx[len(given):], self.name, self.label_use, radius[len(given):])
 
 
 @register

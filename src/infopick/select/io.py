@@ -5,10 +5,14 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from infopick._util import atomic_write
 from infopick.data.pool import Pool
 from infopick.errors import InfopickError
 from infopick.selection import Selection, check_indices
+from infopick.typing import IntArray
 
 COLUMNS = ("index", "id", "label")
 
@@ -27,6 +31,31 @@ def write_selection(pool: Pool, selection: Selection, path: str | Path) -> Path:
 
 def read_selection(pool: Pool, path: str | Path) -> Selection:
     """Read a selection CSV against ``pool``; indices must be unique and in range, ids must match."""
+    idx, _ = _read_rows(pool, path)
+    return Selection(idx, "file", meta={"file": str(path)})
+
+
+def read_given(pool: Pool, path: str | Path) -> tuple[IntArray, npt.NDArray[np.int64] | None, list[str]]:
+    """(indices, labels, classes) of a selection CSV whose ``label`` column may carry the user's labels.
+
+    Rows are matched by ``id`` where the file has ids (else by ``index``). Labels: every row labelled
+    or none; on a labelled pool they must be its class names, on an unlabelled one the classes are
+    the file's own label values, sorted. ``labels`` is None when the file has none.
+    """
+    idx, rows = _read_rows(pool, path, by_id=True)
+    values = [(r.get("label") or "").strip() for r in rows]
+    if not any(values):
+        return idx, None, list(pool.classes)
+    if not all(values):
+        raise InfopickError(f"given file {path}: row {values.index('') + 2} has no label; label every row or none")
+    classes = list(pool.classes) if pool.labels is not None else sorted(set(values))
+    unknown = sorted(set(values) - set(classes))
+    if unknown:
+        raise InfopickError(f"given file {path}: labels {unknown[:5]} are not classes of the pool (valid: {', '.join(classes)})")
+    return idx, np.array([classes.index(v) for v in values], dtype=np.int64), classes
+
+
+def _read_rows(pool: Pool, path: str | Path, *, by_id: bool = False) -> tuple[IntArray, list[dict[str, str]]]:
     path = Path(path)
     if not path.is_file():
         raise InfopickError(f"selection file {path}: no such file")
@@ -35,8 +64,14 @@ def read_selection(pool: Pool, path: str | Path) -> Selection:
             rows = list(csv.DictReader(fh))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InfopickError(f"selection file {path}: unreadable ({exc})") from None
+    if by_id and rows and "id" in rows[0] and all(r.get("id") for r in rows):
+        where = {str(v): i for i, v in enumerate(pool.ids)}
+        missing = [r["id"] for r in rows if r["id"] not in where]
+        if missing:
+            raise InfopickError(f"selection file {path}: id {missing[0]!r} is not in the pool ({len(missing)} unknown)")
+        return check_indices([where[r["id"]] for r in rows], len(pool), what=f"selection file {path}"), rows
     if not rows or "index" not in rows[0]:
-        raise InfopickError(f"selection file {path}: needs a header with an 'index' column and at least one row")
+        raise InfopickError(f"selection file {path}: needs a header with an 'index' (or 'id') column and at least one row")
     try:
         raw = [int(r["index"]) for r in rows]
     except (TypeError, ValueError):
@@ -46,7 +81,7 @@ def read_selection(pool: Pool, path: str | Path) -> Selection:
         for i, r in zip(idx, rows, strict=True):
             if r["id"] not in (None, "") and r["id"] != pool.ids[i]:
                 raise InfopickError(
-                    f"selection file {path}: row index {int(i)} has id {r['id']!r} but the pool's is {pool.ids[i]!r}"
+                    f"selection file {path}: row index {int(i)} has id {r['id']!r} but the pool's is {str(pool.ids[i])!r}"
                     " (was it made for another pool?)"
                 )
-    return Selection(idx, "file", meta={"file": str(path)})
+    return idx, rows
