@@ -83,3 +83,73 @@ def test_given_file_errors_are_one_line_and_nothing_is_overwritten(capsys: pytes
     code, _, err = run(capsys, "select", "--data", "digits", "--budget", "5", "--strategy", "kmeans", "--given", str(given),
                        "--out", str(tmp_path / "o.csv"))
     assert code == 2 and "cannot continue from a given set" in err
+
+
+def test_own_features_on_select_measure_play_and_bench(capsys: pytest.CaptureFixture[str], tmp_path: Path, home: Path,
+                                                      monkeypatch: pytest.MonkeyPatch, digits: infopick.Pool) -> None:
+    import json
+
+    import numpy as np
+
+    from infopick.game import recipes
+    from tests.conftest import tiny
+
+    monkeypatch.setitem(recipes.RECIPES, "fast", tiny())
+    z = np.random.default_rng(0).normal(size=(len(digits), 6)).astype(np.float32)
+    np.save(tmp_path / "z.npy", z)
+    perm = np.random.default_rng(1).permutation(len(digits))
+    np.savez(tmp_path / "z.npz", features=z[perm], ids=np.asarray(digits.ids)[perm])
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    for f, out in (("z.npy", a), ("z.npz", b)):
+        code, _, err = run(capsys, "select", "--data", "digits", "--budget", "15", "--strategy", "kcenter", "--features",
+                           str(tmp_path / f), "--out", str(out))
+        assert code == 0, err
+    assert a.read_bytes() == b.read_bytes()  # the .npz rows were shuffled; aligned by id they are the same features
+    expected = infopick.select(z, 15, "kcenter", seed=0).indices
+    assert [int(r.split(",")[0]) for r in a.read_text().splitlines()[1:]] == expected.tolist()
+    code, out, err = run(capsys, "measure", "--data", "digits", "--measure", "coverage", "--features", str(tmp_path / "z.npy"),
+                         "--selection", str(a), "--json", "--no-curve")
+    assert code == 0 and json.loads(out)["encoder"].startswith("6-d"), err
+    code, out, err = run(capsys, "play", "--data", "digits", "--budget", "20", "--strategy", "facility", "--features",
+                         str(tmp_path / "z.npy"), "--recipe", "fast", "--out", str(tmp_path / "run"))
+    assert code == 0, err
+    record = json.loads((tmp_path / "run" / "run.json").read_text())["config"]["features"]
+    import hashlib
+
+    assert record["sha256"] == hashlib.sha256((tmp_path / "z.npy").read_bytes()).hexdigest() and record["shape"] == [len(digits), 6]
+    code, _, err = run(capsys, "bench", "--data", "digits", "--strategies", "kcenter", "--budgets", "20", "--seeds", "1",
+                       "--features", str(tmp_path / "z.npy"), "--measures", "coverage", "--out", str(tmp_path / "grid"))
+    assert code == 0, err
+    rows = [json.loads(x) for x in (tmp_path / "grid" / "results.jsonl").read_text().splitlines()]
+    assert {r["strategy"] for r in rows} == {"random", "kcenter"}
+    assert json.loads((tmp_path / "grid" / "bench.json").read_text())["comparable"]["features_sha256"] == record["sha256"]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("short", "rows for a pool of"), ("nan", "NaN"), ("1d", "shape"), ("npz-missing", "have no row"), ("npz-unknown", "not in the pool"),
+    ("pickle", "without pickles"),
+])
+def test_bad_features_files_are_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path, digits: infopick.Pool,
+                                          content: str, message: str) -> None:
+    import numpy as np
+
+    n = len(digits)
+    f = tmp_path / ("f.npz" if content.startswith("npz") else "f.npy")
+    z = np.zeros((n, 3), np.float32)
+    if content == "short":
+        np.save(f, z[:-1])
+    elif content == "nan":
+        z[4, 1] = np.nan
+        np.save(f, z)
+    elif content == "1d":
+        np.save(f, z[:, 0])
+    elif content == "npz-missing":
+        np.savez(f, features=z[1:], ids=np.asarray(digits.ids)[1:])
+    elif content == "npz-unknown":
+        np.savez(f, features=np.zeros((n + 1, 3), np.float32), ids=np.array([*map(str, digits.ids), "../../x"]))
+    else:
+        np.save(f, np.array([{"a": 1}] * n, dtype=object), allow_pickle=True)
+    code, _, err = run(capsys, "select", "--data", "digits", "--budget", "5", "--strategy", "kcenter", "--features", str(f),
+                       "--out", str(tmp_path / "o.csv"))
+    assert code == 2 and err.startswith("error:") and err.count("\n") == 1 and message in err, err
+    assert not (tmp_path / "o.csv").exists()

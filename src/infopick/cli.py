@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="a strategy parameter, repeatable (e.g. k=50 for facility, delegate=kcenter for auto)")
 
+    def features_arg(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--features", metavar="FILE", help="your own features instead of an embedding: a .npy (n, d) in the "
+                        "pool's order, or an .npz with 'features' and 'ids' (aligned by id); checked, recorded with its "
+                        "sha256, never cached")
+
     def engine_args(sp: argparse.ArgumentParser, what: str) -> None:
         sp.add_argument("--engine", choices=["local", "ray"], default="local", help=f"{what}; default local")
         sp.add_argument("--address", metavar="ADDR", help="a running Ray cluster's address (default: start a local Ray)")
@@ -79,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     strategy_args(s, required=True)
     engine_args(s, "ray: partition-and-merge (GreeDi) shards as Ray tasks (facility, kcenter), and a large pool's embedding")
     s.add_argument("--shards", type=int, metavar="M", help="partition-and-merge over M shards (default 4 with --engine ray)")
+    features_arg(s)
     s.add_argument("--given", metavar="FILE.csv", help="K more given these (a selection CSV; its label column may carry your "
                    "labels, which the active strategies train on): the strategy's greedy continues from them")
     s.add_argument("--exclude", metavar="FILE.csv", help="a CSV with an id (or index) column: images never to pick "
@@ -88,12 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("play", help="train the game's CNN on K picked images; score on pool and test")
     data_arg(g)
     strategy_args(g, required=False)
+    features_arg(g)
     g.add_argument("--selection", metavar="FILE.csv", help="play a selection file instead of --budget/--strategy")
     g.add_argument("--recipe", choices=list(RECIPES), default="standard", help="training recipe (default standard)")
     g.add_argument("--out", metavar="DIR", help="write run.json, selection.csv and gallery.png here")
     g.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     m = sub.add_parser("measure", help="bits held by the pool and by a selection; K for 90 / 99 / 99.9 %%")
     data_arg(m)
+    features_arg(m)
     m.add_argument("--selection", metavar="FILE.csv", help="a selection file (from select) to measure against the pool")
     m.add_argument("--measure", default=DEFAULT_MEASURE, metavar="NAME", help=f"measure (default {DEFAULT_MEASURE}): {measures}")
     m.add_argument("--embed", metavar="NAME",
@@ -114,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="budgets, up to the pool size (default 100,1000); a recipe trains its fixed number of steps at every K")
     b.add_argument("--seeds", type=int, default=3, metavar="N", help="seeds 0..N-1 per cell (default 3)")
     b.add_argument("--out", required=True, metavar="DIR", help="results.jsonl, selections/, measures/ and bench.json go here")
+    features_arg(b)
     b.add_argument("--embed", metavar="NAME", help=f"embedding the strategies read (default {DEFAULT_EMBED}): {embeddings}")
     b.add_argument("--recipe", choices=list(RECIPES), default="fast", help="training recipe (default fast)")
     b.add_argument("--measures", default="coding-rate,coverage", metavar="A,B|none",
@@ -201,12 +210,14 @@ def _measure(args: argparse.Namespace) -> int:
         _writable(Path(args.out))  # an unwritable --out fails now, not after the work
     pool = _load(args.data)
     sel = read_selection(pool, args.selection) if args.selection else None
+    own = _own_features(args, pool, get_measure(args.measure, **_params(args.param)).input)
     with _status(f"measuring {args.measure}"):
-        m = measure(pool, args.measure, selection=sel, embed=args.embed, seed=args.seed, curve=True if args.curve else (False if args.no_curve else None),
+        m = measure(pool if own is None else own.x, args.measure, selection=sel, embed=args.embed, seed=args.seed,
+                    labels=None if own is None else pool.labels, curve=True if args.curve else (False if args.no_curve else None),
                     **_params(args.param))
     out = m.to_dict()
     if args.out:
-        written = write_measure_run(Path(args.out), pool, m, config=_config(args), data=args.data, given_selection=sel is not None)
+        written = write_measure_run(Path(args.out), pool, m, config=_config(args, own), data=args.data, given_selection=sel is not None)
         print(f"wrote {args.out}/" + ", ".join(written), file=sys.stderr)
     if args.json:
         keep = ("measure", "encoder", "bits_pool", "bits_subset", "fraction", "k_for", "subset_size", "n", "n_distinct", "params",
@@ -230,10 +241,19 @@ def _bench(args: argparse.Namespace) -> int:
         recipe=args.recipe, embed=args.embed, workers=args.workers, engine=args.engine, address=args.address,
         measures=() if args.measures == "none" else tuple(m for m in args.measures.split(",") if m),
     )
+    if args.features and args.embed:
+        raise InfopickError("--features replaces --embed: give one of them")
     out = Path(args.out)
     if not args.dry_run:  # a dry run creates nothing
         _writable(out)
     pool = _load(args.data)
+    if args.features:
+        from dataclasses import replace
+
+        from infopick.data.features import load_features
+
+        own = load_features(args.features, pool)
+        config = replace(config, features=str(Path(args.features).resolve()), features_sha256=own.sha256)
     validate(config, len(pool))
     todo = pending(cells(config), read_rows(out / "results.jsonl"))
     with _status("calibrating"):
@@ -349,10 +369,11 @@ def _select(args: argparse.Namespace) -> int:
         given, given_labels, _ = read_given(pool, args.given)  # the new picks are unlabelled: label them, then pass them on
     if args.exclude:
         exclude, _, _ = read_given(pool, args.exclude)
+    own = _own_features(args, pool, get_strategy(name, **params).reads(args.budget, len(pool)))
     with _progress() as progress:
-        sel = select(pool, args.budget, name, seed=args.seed, embed=args.embed, progress=progress,
+        sel = select(pool if own is None else own.x, args.budget, name, seed=args.seed, embed=args.embed, progress=progress,
                      engine=args.engine, shards=args.shards, address=args.address, given=given, given_labels=given_labels,
-                     exclude=exclude, **params)
+                     exclude=exclude, labels=None if own is None else pool.labels, **params)
     write_selection(pool, sel, args.out)
     print(f"wrote {len(sel)} picks by {sel.strategy} (seed {args.seed}) to {args.out}", file=sys.stderr)
     if sel.meta.get("why"):
@@ -380,17 +401,22 @@ def _play(args: argparse.Namespace) -> int:
     if args.out:
         _writable(Path(args.out))  # an unwritable --out fails now, not after training
     with _progress() as progress:
+        own = None
         if args.selection:
+            if args.features:
+                raise InfopickError("--features applies to --strategy, not to --selection")
             sel = read_selection(pool, args.selection)
         else:
-            sel = select(pool, args.budget, args.strategy, seed=args.seed, embed=args.embed, progress=progress, **params)
+            own = _own_features(args, pool, get_strategy(args.strategy, **params).reads(args.budget, len(pool)))
+            sel = select(pool if own is None else own.x, args.budget, args.strategy, seed=args.seed, embed=args.embed,
+                         progress=progress, labels=None if own is None else pool.labels, **params)
         result = play(pool, sel, seed=args.seed, recipe=args.recipe, progress=progress)
     out = result.to_dict()
     if args.out:
         from infopick.report.runs import write_play_run
 
         title = f"{args.data}: {sel.strategy}, K={len(sel)}, seed {args.seed}"
-        written = write_play_run(Path(args.out), pool, sel, out, config=_config(args), title=title)
+        written = write_play_run(Path(args.out), pool, sel, out, config=_config(args, own), title=title)
         print(f"wrote {args.out}/" + ", ".join(written), file=sys.stderr)
     if args.json:
         keep = ("accuracy_pool", "accuracy_test", "budget", "strategy", "label_use", "seed", "seconds", "per_class", "class_histogram")
@@ -402,9 +428,27 @@ def _play(args: argparse.Namespace) -> int:
     return 0
 
 
-def _config(args: argparse.Namespace) -> dict[str, Any]:
-    """The parsed command line as the run's config (saved with every run, minGPT's habit)."""
-    return {k: v for k, v in vars(args).items() if k != "command"}
+def _config(args: argparse.Namespace, own: Any = None) -> dict[str, Any]:
+    """The parsed command line as the run's config (saved with every run, minGPT's habit); own features with their sha256."""
+    config = {k: v for k, v in vars(args).items() if k != "command"}
+    if own is not None:
+        config["features"] = own.record()
+    return config
+
+
+def _own_features(args: argparse.Namespace, pool: Any, reads: Any) -> Any:
+    """``--features FILE`` loaded and checked against the pool, or None; refused where the work reads images."""
+    from infopick.data.features import load_features
+    from infopick.selection import Input
+
+    if not getattr(args, "features", None):
+        return None
+    if getattr(args, "embed", None):
+        raise InfopickError("--features replaces --embed: give one of them")
+    if reads is Input.IMAGES:
+        what = f"measure {args.measure!r}" if hasattr(args, "measure") else f"strategy {args.strategy or 'auto'!r}"
+        raise InfopickError(f"{what} reads the images, not features: --features does not apply to it")
+    return load_features(args.features, pool)
 
 
 def _print_result(args: argparse.Namespace, r: dict[str, Any], meta: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ import numpy as np
 
 from infopick._util import atomic_write
 from infopick.bench.config import BenchConfig, Cell
+from infopick.errors import InfopickError
 
 
 def ray_cell(config: BenchConfig, out: str, cell: Cell, recipe: Any, threads: int) -> dict[str, Any]:
@@ -47,20 +48,33 @@ def run_cell(pool: Any, cell: Cell, config: BenchConfig, out: Path, state: dict[
     import torch
 
     from infopick.game import play
-    from infopick.measure import fit_pool
+    from infopick.measure import fit_pool, get_measure
     from infopick.select import select
     from infopick.select.io import write_selection
+    from infopick.selection import Input
 
     t0 = time.perf_counter()
-    sel = select(pool, cell.budget, cell.strategy, seed=cell.seed, embed=config.embed)
+    own = None
+    if config.features is not None:
+        from infopick.data.features import load_features
+
+        if "features" not in state:  # once per process; the file, not a cache, is the source
+            state["features"] = load_features(config.features, pool)
+        if state["features"].sha256 != config.features_sha256:
+            raise InfopickError(f"{config.features} changed since the grid started (sha256); use another --out")
+        own = state["features"].x
+    sel = select(pool if own is None else own, cell.budget, cell.strategy, seed=cell.seed, embed=config.embed,
+                 labels=None if own is None else pool.labels)
     path = out / "selections" / f"{cell.name}.csv"
     write_selection(pool, sel, path)
     res = play(pool, sel, seed=cell.seed, recipe=recipe)
     t1 = time.perf_counter()
     fractions = {}
     for m in config.measures:
-        if m not in state:
-            state[m] = fit_pool(pool, m, seed=0)
+        if m not in state:  # own features feed the measures that read features too
+            reads_images = get_measure(m).input is Input.IMAGES
+            state[m] = fit_pool(pool if own is None or reads_images else own, m, seed=0,
+                                labels=None if own is None or reads_images else pool.labels)
         fractions[m] = state[m].fraction(sel)
     return {
         "strategy": cell.strategy, "budget": cell.budget, "seed": cell.seed, "label_use": res.label_use,

@@ -28,10 +28,13 @@ class BenchConfig:
     workers: int = 1
     engine: str = "local"  # "ray": cells as Ray tasks (a local Ray, or the cluster at `address`)
     address: str | None = None
+    features: str | None = None  # the user's own features file (instead of ``embed``), and its sha256
+    features_sha256: str | None = None
 
     def comparable(self) -> dict[str, Any]:
         """The settings every cell of a directory must share (strategies, budgets and seeds may grow)."""
-        return {"data": self.data, "recipe": self.recipe, "embed": self.embed}
+        out = {"data": self.data, "recipe": self.recipe, "embed": self.embed}
+        return out if self.features is None else {**out, "features_sha256": self.features_sha256}
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,9 @@ def validate(config: BenchConfig, n: int) -> None:
     from infopick.select import get_strategy
 
     for s in config.strategies:
-        get_strategy(s)
+        strat = get_strategy(s)
+        if config.features is not None and strat.input.value == "images":
+            raise InfopickError(f"strategy {s!r} reads the images, not features: --features does not apply to it")
     for m in config.measures:
         get_measure(m)
     get_recipe(config.recipe)
