@@ -131,6 +131,16 @@ def build_parser() -> argparse.ArgumentParser:
     engine_args(b, "local processes, or Ray tasks (pip install 'infopick[ray]')")
     b.add_argument("--dry-run", action="store_true", help="print the estimate of time and memory, run nothing")
 
+    i = sub.add_parser("inspect", help="exact duplicates, near-duplicate groups and outliers of a pool, with scores")
+    data_arg(i)
+    features_arg(i)
+    i.add_argument("--strength", type=float, default=0.5, metavar="S",
+                   help="nuisance strength whose radius defines a near-duplicate (default 0.5; 1 = the game's augmentations)")
+    i.add_argument("--z", type=float, default=2.5, metavar="Z", help="modified z-score above which an image is an outlier (default 2.5)")
+    i.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    i.add_argument("--out", metavar="DIR", help="write outliers.csv, near_duplicates.csv, exact_duplicates.csv (they feed "
+                   "select --exclude), galleries and inspect.json here")
+
     r = sub.add_parser("report", help="write one self-contained HTML report of a bench directory")
     r.add_argument("dir", metavar="DIR", help="a directory written by infopick bench")
     r.add_argument("--out", metavar="FILE.html", help="where to write it (default DIR/report.html)")
@@ -143,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         commands = {"datasets": _datasets, "strategies": _strategies, "embeddings": _embeddings, "embed": _embed,
                     "select": _select, "play": _play, "measures": _measures, "measure": _measure,
-                    "bench": _bench, "report": _report}
+                    "bench": _bench, "inspect": _inspect, "report": _report}
         return commands[args.command](args)
     except InfopickError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -267,6 +277,31 @@ def _bench(args: argparse.Namespace) -> int:
     rows = run_grid(pool, config, out, command="infopick " + shlex.join(args.argv), environment=environment(),
                     report=lambda line: print(line, file=sys.stderr, flush=True))
     print(f"{len(rows)} cells in {out}/results.jsonl; the report: infopick report {out}", file=sys.stderr)
+    return 0
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    from infopick.report.runs import write_inspect_run
+    from infopick.select.inspect import inspect
+
+    if args.out:
+        _writable(Path(args.out))
+    pool = _load(args.data)
+    own = _own_features(args, pool, None)
+    with _status("inspecting"):
+        r = inspect(pool if own is None else own.x, strength=args.strength, z=args.z)
+    if args.out:
+        written = write_inspect_run(Path(args.out), pool, r, config=_config(args, own))
+        print(f"wrote {args.out}/" + ", ".join(written), file=sys.stderr)
+    if args.json:
+        print(json.dumps(r.to_dict(pool.ids)))
+    else:
+        print(f"{args.data}: {r.n} images; {len(r.exact_duplicates)} groups of exact duplicates "
+              f"({sum(len(g) - 1 for g in r.exact_duplicates)} extra copies); {len(r.near_duplicates)} near-duplicate groups "
+              f"({r.facts.get('near_duplicate_rows', 0)} images beside their leaders) within {r.radius:.3g} in {r.encoder}; "
+              f"{len(r.outliers)} outliers (z > {args.z:g}); {r.seconds:.1f} s")
+        for i in r.outliers[:10]:
+            print(f"  outlier {pool.ids[i]}  score {r.outlier_scores[i]:.2f}")
     return 0
 
 

@@ -62,3 +62,38 @@ def write_measure_run(out: Path, pool: Pool, measurement: Any, *, config: dict[s
         json.dump({"command": "measure", "config": jsonable(config), "result": m.to_dict(), "environment": environment()}, fh,
                   indent=1)
     return ["measure.json", *written]
+
+
+def write_inspect_run(out: Path, pool: Pool, inspection: Any, *, config: dict[str, Any]) -> list[str]:
+    """Write ``outliers.csv``, ``near_duplicates.csv``, ``exact_duplicates.csv`` (index,id,... : they feed
+    ``select --exclude``), ``outliers.png``, ``near_duplicates.png`` and ``inspect.json`` (last) under ``out``."""
+    import csv
+
+    from infopick.report.gallery import save_gallery
+
+    out = Path(out)
+    r = inspection
+
+    def table(name: str, header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        with atomic_write(out / name) as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(header)
+            w.writerows(rows)
+
+    table("outliers.csv", ("index", "id", "score"), [(int(i), pool.ids[i], f"{r.outlier_scores[i]:.3f}") for i in r.outliers])
+    # every member but the group's first (its leader): what --exclude should drop to keep one per group
+    for name, groups in (("near_duplicates.csv", r.near_duplicates), ("exact_duplicates.csv", r.exact_duplicates)):
+        table(name, ("index", "id", "group", "leader_id"),
+              [(int(i), pool.ids[i], k, pool.ids[g[0]]) for k, g in enumerate(groups) for i in g[1:]])
+    written = ["outliers.csv", "near_duplicates.csv", "exact_duplicates.csv"]
+    if len(r.outliers):
+        save_gallery(pool, r.outliers, out / "outliers.png", limit=48, title="outliers, highest score first")
+        written.append("outliers.png")
+    if r.near_duplicates:
+        shown = np.concatenate([g[:6] for g in r.near_duplicates[:8]])
+        save_gallery(pool, shown, out / "near_duplicates.png", limit=48, title="near-duplicate groups (leader first), largest first")
+        written.append("near_duplicates.png")
+    with atomic_write(out / "inspect.json") as fh:
+        json.dump({"command": "inspect", "config": jsonable(config), "result": r.to_dict(pool.ids), "environment": environment()},
+                  fh, indent=1)
+    return [*written, "inspect.json"]
