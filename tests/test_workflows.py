@@ -153,3 +153,26 @@ def test_bad_features_files_are_one_line(capsys: pytest.CaptureFixture[str], tmp
                        "--out", str(tmp_path / "o.csv"))
     assert code == 2 and err.startswith("error:") and err.count("\n") == 1 and message in err, err
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_device_flag(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import torch
+
+    from infopick.game import recipes
+    from tests.conftest import tiny
+
+    monkeypatch.setitem(recipes.RECIPES, "fast", tiny())
+    args = ("play", "--data", "digits", "--budget", "30", "--strategy", "random", "--recipe", "fast", "--json")
+    code, out, err = run(capsys, *args, "--device", "auto", "--out", str(tmp_path / "run"))
+    assert code == 0, err
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["result"]["device"] == expected
+    if not torch.cuda.is_available():
+        code, cpu_out, _ = run(capsys, *args, "--device", "cpu")
+        assert json.loads(cpu_out)["accuracy_pool"] == json.loads(out)["accuracy_pool"]  # auto is the CPU here
+        code, _, err = run(capsys, *args, "--device", "cuda")
+        assert code == 2 and err.count("\n") == 1 and "no GPU" in err
+    code, _, err = run(capsys, "measure", "--data", "digits", "--measure", "coverage", "--device", "cuda")
+    assert code == 2 and "trains nothing" in err

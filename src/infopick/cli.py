@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "pool's order, or an .npz with 'features' and 'ids' (aligned by id); checked, recorded with its "
                         "sha256, never cached")
 
+    def device_arg(sp: argparse.ArgumentParser, what: str) -> None:
+        sp.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu",
+                        help=f"where {what} trains: cpu (default; the published numbers), cuda, or auto (a GPU when torch sees one)")
+
     def engine_args(sp: argparse.ArgumentParser, what: str) -> None:
         sp.add_argument("--engine", choices=["local", "ray"], default="local", help=f"{what}; default local")
         sp.add_argument("--address", metavar="ADDR", help="a running Ray cluster's address (default: start a local Ray)")
@@ -98,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--selection", metavar="FILE.csv", help="play a selection file instead of --budget/--strategy")
     g.add_argument("--recipe", choices=list(RECIPES), default="standard", help="training recipe (default standard)")
     g.add_argument("--out", metavar="DIR", help="write run.json, selection.csv and gallery.png here")
+    device_arg(g, "the game's network")
     g.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     m = sub.add_parser("measure", help="bits held by the pool and by a selection; K for 90 / 99 / 99.9 %%")
     data_arg(m)
@@ -114,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     curve.add_argument("--curve", action="store_true", help="draw the greedy curve also where the measure skips it by default "
                        "(network: folds + 1 trainings per point)")
     m.add_argument("--out", metavar="DIR", help="write measure.json, curve.png, informative.png and image_bits.npy here")
+    device_arg(m, "a measure that trains (network)")
     m.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     b = sub.add_parser("bench", help="a resumable grid of strategies x budgets x seeds: select, play, measure")
     data_arg(b)
@@ -129,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"information measures of each selection (default coding-rate,coverage): {measures}")
     b.add_argument("--workers", type=int, default=1, metavar="W", help="cells run at once, in separate processes (default 1)")
     engine_args(b, "local processes, or Ray tasks (pip install 'infopick[ray]')")
+    device_arg(b, "the game's network")
     b.add_argument("--dry-run", action="store_true", help="print the estimate of time and memory, run nothing")
 
     i = sub.add_parser("inspect", help="exact duplicates, near-duplicate groups and outliers of a pool, with scores")
@@ -215,6 +222,10 @@ def _measure(args: argparse.Namespace) -> int:
     from infopick.report.runs import write_measure_run
     from infopick.select.io import read_selection
 
+    if args.device != "cpu":
+        if "device" not in get_measure(args.measure).params():
+            raise InfopickError(f"--device: measure {args.measure!r} trains nothing (only network does)")
+        args.param = [*args.param, f"device={args.device}"]
     get_measure(args.measure, **_params(args.param))  # an unknown name or parameter fails before the pool loads
     if args.out:
         _writable(Path(args.out))  # an unwritable --out fails now, not after the work
@@ -248,7 +259,7 @@ def _bench(args: argparse.Namespace) -> int:
         raise InfopickError(f"--budgets wants integers like 100,1000, got {args.budgets!r}") from None
     config = BenchConfig(
         data=args.data, strategies=tuple(s for s in args.strategies.split(",") if s), budgets=budgets, seeds=args.seeds,
-        recipe=args.recipe, embed=args.embed, workers=args.workers, engine=args.engine, address=args.address,
+        recipe=args.recipe, embed=args.embed, workers=args.workers, engine=args.engine, address=args.address, device=args.device,
         measures=() if args.measures == "none" else tuple(m for m in args.measures.split(",") if m),
     )
     if args.features and args.embed:
@@ -445,7 +456,7 @@ def _play(args: argparse.Namespace) -> int:
             own = _own_features(args, pool, get_strategy(args.strategy, **params).reads(args.budget, len(pool)))
             sel = select(pool if own is None else own.x, args.budget, args.strategy, seed=args.seed, embed=args.embed,
                          progress=progress, labels=None if own is None else pool.labels, **params)
-        result = play(pool, sel, seed=args.seed, recipe=args.recipe, progress=progress)
+        result = play(pool, sel, seed=args.seed, recipe=args.recipe, progress=progress, device=args.device)
     out = result.to_dict()
     if args.out:
         from infopick.report.runs import write_play_run

@@ -67,7 +67,7 @@ def run_cell(pool: Any, cell: Cell, config: BenchConfig, out: Path, state: dict[
                  labels=None if own is None else pool.labels)
     path = out / "selections" / f"{cell.name}.csv"
     write_selection(pool, sel, path)
-    res = play(pool, sel, seed=cell.seed, recipe=recipe)
+    res = play(pool, sel, seed=cell.seed, recipe=recipe, device=config.device)
     t1 = time.perf_counter()
     fractions = {}
     for m in config.measures:

@@ -28,12 +28,13 @@ class BenchConfig:
     workers: int = 1
     engine: str = "local"  # "ray": cells as Ray tasks (a local Ray, or the cluster at `address`)
     address: str | None = None
+    device: str = "cpu"  # where the game trains (cpu, cuda, auto); a GPU's accuracies are not the CPU's
     features: str | None = None  # the user's own features file (instead of ``embed``), and its sha256
     features_sha256: str | None = None
 
     def comparable(self) -> dict[str, Any]:
         """The settings every cell of a directory must share (strategies, budgets and seeds may grow)."""
-        out = {"data": self.data, "recipe": self.recipe, "embed": self.embed}
+        out = {"data": self.data, "recipe": self.recipe, "embed": self.embed, **({} if self.device == "cpu" else {"device": self.device})}
         return out if self.features is None else {**out, "features_sha256": self.features_sha256}
 
 

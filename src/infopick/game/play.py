@@ -13,7 +13,7 @@ from infopick._util import check_seed
 from infopick.data.pool import Pool
 from infopick.errors import InfopickError
 from infopick.selection import LabelUse, Selection, check_indices
-from infopick.torchkit.classifier import deterministic_kernels, member_seeds, train_classifier
+from infopick.torchkit.classifier import deterministic_kernels, member_seeds, resolve_device, train_classifier
 from infopick.torchkit.recipes import Recipe, get_recipe
 from infopick.typing import Progress  # phases "train" and "eval"
 
@@ -36,6 +36,7 @@ class GameResult:
     seed: int
     recipe: dict[str, Any]
     class_histogram: dict[str, int]
+    device: str = "cpu"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,13 +49,16 @@ def play(
     seed: int = 0,
     recipe: str | Recipe = "standard",
     progress: Progress | None = None,
+    device: str = "cpu",
 ) -> GameResult:
     """Train on ``pool.images[selection]`` alone and evaluate on every pool and test image.
 
     Deterministic for a seed on a given machine and thread count: all randomness (weights,
     dropout, batches, augmentation) comes from ``seed``; torch's global RNG is left as found.
+    ``device``: ``cpu`` (default), ``cuda`` or ``auto`` (a GPU when torch sees one).
     """
     rec = get_recipe(recipe)
+    device = resolve_device(device)
     sel = selection if isinstance(selection, Selection) else Selection(np.asarray(selection, dtype=np.int64), "given")
     idx = np.asarray(sel.indices, dtype=np.int64)
     if pool.labels is None:
@@ -64,14 +68,15 @@ def play(
     idx = check_indices(idx, len(pool), what="the selection")
     check_seed(seed)
     with deterministic_kernels():
-        return _play(pool, idx, sel, int(seed), rec, progress)
+        return _play(pool, idx, sel, int(seed), rec, progress, device)
 
 
-def _play(pool: Pool, idx: np.ndarray, sel: Selection, seed: int, rec: Recipe, progress: Progress | None) -> GameResult:
+def _play(pool: Pool, idx: np.ndarray, sel: Selection, seed: int, rec: Recipe, progress: Progress | None,
+          device: str) -> GameResult:
     assert pool.labels is not None  # play() refuses an unlabelled pool before it gets here
     n_classes = len(pool.classes)
     t0 = time.perf_counter()
-    net = train_classifier(pool.images[idx], pool.labels[idx], n_classes, seed=seed, recipe=rec, progress=progress)
+    net = train_classifier(pool.images[idx], pool.labels[idx], n_classes, seed=seed, recipe=rec, progress=progress, device=device)
     t_train = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -102,6 +107,7 @@ def _play(pool: Pool, idx: np.ndarray, sel: Selection, seed: int, rec: Recipe, p
         seed=seed,
         recipe=rec.to_dict(),
         class_histogram=pool.class_histogram(idx),
+        device=device,
     )
 
 

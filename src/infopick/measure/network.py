@@ -31,7 +31,7 @@ from infopick.errors import InfopickError
 from infopick.measure.base import Curve, Fitted, FloatArray, Measure, batch_size, register
 from infopick.objectives.ranking import take_best
 from infopick.selection import Input, LabelUse
-from infopick.torchkit.classifier import deterministic_kernels, train_classifier
+from infopick.torchkit.classifier import deterministic_kernels, resolve_device, train_classifier
 from infopick.torchkit.recipes import Recipe, get_recipe
 from infopick.typing import Features, IntArray
 
@@ -50,14 +50,16 @@ class Network(Measure):
     curve_by_default = False  # every point of a greedy curve trains folds + 1 networks
     summary = "labels' code length under the game's network trained on the subset, cross-fitted (reads labels)"
 
-    def __init__(self, *, recipe: str = "fast", folds: int = 2, mix: float = 1e-3, growth: float = 1.0) -> None:
+    def __init__(self, *, recipe: str = "fast", folds: int = 2, mix: float = 1e-3, growth: float = 1.0, device: str = "cpu") -> None:
         self.recipe = recipe
         self.folds = folds
         self.mix = mix
         self.growth = growth
+        self.device = device  # where the networks train: cpu, cuda or auto (a GPU's N is cached apart from the CPU's)
 
     def check(self) -> None:
         get_recipe(self.recipe)
+        resolve_device(self.device)
         if not isinstance(self.folds, int) or self.folds < 2:
             raise InfopickError(f"measure 'network': parameter folds={self.folds!r} must be an integer >= 2")
         if not 0 < self.mix < 1:
@@ -74,13 +76,14 @@ class Network(Measure):
                                 f"{images.shape}: pass a pool, not features")
         self.check()
         return _FittedNetwork(images.astype(np.uint8, copy=False), labels, get_recipe(self.recipe), self.folds, self.mix, self.growth,
-                              int(rng.integers(0, 2**31 - 1)))
+                              int(rng.integers(0, 2**31 - 1)), resolve_device(self.device))
 
 
 class _FittedNetwork(Fitted):
     def __init__(self, images: npt.NDArray[np.uint8], y: npt.NDArray[np.int64], recipe: Recipe, folds: int, mix: float,
-                 growth: float, seed: int) -> None:
+                 growth: float, seed: int, device: str = "cpu") -> None:
         self.images, self.y = images, y
+        self.device = device
         self.n = len(images)
         self.classes = int(y.max()) + 1
         self.recipe, self.folds, self.mix, self.growth, self.seed = recipe, folds, mix, growth, seed
@@ -89,7 +92,7 @@ class _FittedNetwork(Fitted):
                         f"({folds} folds), mixed with the uniform code at {mix:g}, {self.classes} classes")
         self._key = self._cache_path().stem
         self._pool_code = self._cached_pool_code()
-        self.facts = {"recipe": recipe.name, "recipe_content": recipe.to_dict(), "folds": folds, "mix": mix, "seed": seed,
+        self.facts = {"recipe": recipe.name, "recipe_content": recipe.to_dict(), "folds": folds, "mix": mix, "seed": seed, "device": device,
                       "classes": self.classes, "bits_uniform": float(self.n * self.uniform),
                       "bits_per_image_pool": float(self.uniform - self._pool_code.mean())}
 
@@ -100,7 +103,7 @@ class _FittedNetwork(Fitted):
         return -np.log2((1 - self.mix) * p + self.mix / self.classes)
 
     def _train(self, rows: IntArray, seed: int) -> Any:
-        return train_classifier(self.images[rows], self.y[rows], self.classes, seed=seed, recipe=self.recipe)
+        return train_classifier(self.images[rows], self.y[rows], self.classes, seed=seed, recipe=self.recipe, device=self.device)
 
     def _cross_fit(self, rows: IntArray, seed: int) -> FloatArray:
         """l_i for every row of ``rows``, each coded by the network trained on the other folds of ``rows``."""
@@ -146,7 +149,8 @@ class _FittedNetwork(Fitted):
             h.update(str(a.shape).encode())
             h.update(np.ascontiguousarray(a).data)
         h.update(json.dumps({"recipe": self.recipe.to_dict(), "folds": self.folds, "mix": self.mix, "seed": self.seed,
-                             "v": CACHE_VERSION}, sort_keys=True).encode())
+                             "v": CACHE_VERSION, **({} if self.device == "cpu" else {"device": self.device})},
+                            sort_keys=True).encode())
         return home() / "network" / f"pool-{h.hexdigest()[:20]}.npy"
 
     def _cached_pool_code(self) -> FloatArray:

@@ -22,6 +22,22 @@ from infopick.torchkit.tensors import standardise, to_tensor
 from infopick.torchkit.trainer import Trainer
 from infopick.typing import Progress  # phase "train"
 
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def resolve_device(device: str = "cpu") -> str:
+    """``auto``: ``cuda`` when torch sees a GPU, else ``cpu``; ``cuda`` without one is an error in one line."""
+    from infopick.errors import InfopickError
+
+    if device not in DEVICES:
+        raise InfopickError(f"device {device!r}: valid: {', '.join(DEVICES)}")
+    import torch
+
+    has_gpu = torch.cuda.is_available()
+    if device == "cuda" and not has_gpu:
+        raise InfopickError("device 'cuda': torch sees no GPU here (torch.cuda.is_available() is False); use --device cpu or auto")
+    return "cuda" if device == "auto" and has_gpu else ("cpu" if device == "auto" else device)
+
 
 @contextlib.contextmanager
 def deterministic_kernels() -> Iterator[None]:
@@ -44,14 +60,15 @@ class Classifier:
     members: list[Any]
     norm: tuple[Any, Any]
     batch: int
+    device: str = "cpu"
 
     def _summed_softmax(self, images: np.ndarray, report: Callable[[int], None] | None) -> Iterator[tuple[int, Any]]:
         import torch
 
         with torch.inference_mode():
             for i in range(0, len(images), self.batch):
-                x = standardise(to_tensor(images[i : i + self.batch]), self.norm)
-                yield i, sum(model(x).softmax(1) for model in self.members)
+                x = standardise(to_tensor(images[i : i + self.batch]).to(self.device), self.norm)
+                yield i, sum(model(x).softmax(1) for model in self.members).cpu()
                 if report is not None:
                     report(min(i + self.batch, len(images)))
 
@@ -72,13 +89,15 @@ class Classifier:
 
 def train_classifier(
     images: np.ndarray, labels: npt.NDArray[np.int64], n_classes: int, *, seed: int, recipe: Recipe,
-    progress: Progress | None = None,
+    progress: Progress | None = None, device: str = "cpu",
 ) -> Classifier:
-    """The recipe's networks trained on uint8 ``images`` (k, h, w[, c]) with ``labels`` (k,) alone."""
+    """The recipe's networks trained on uint8 ``images`` (k, h, w[, c]) with ``labels`` (k,) alone, on ``device``
+    (``resolve_device``'s names; a GPU gives other numbers than the CPU, the CPU's stay as they are)."""
     import torch
 
-    x = to_tensor(images)
-    y = torch.from_numpy(labels.astype(np.int64))
+    device = resolve_device(device)
+    x = to_tensor(images).to(device)
+    y = torch.from_numpy(labels.astype(np.int64)).to(device)
     # Normalise with statistics of the training images only: the network sees nothing else.
     norm = (x.mean(dim=(0, 2, 3), keepdim=True), x.std(dim=(0, 2, 3), keepdim=True).clamp_min(1e-3))
     members = []
@@ -87,7 +106,7 @@ def train_classifier(
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(member_seed)  # inside fork_rng: the caller's global state is restored after
             members.append(fuse_for_inference(train_network(x, y, norm, member_seed, recipe, n_classes, report)))
-    return Classifier(members, norm, recipe.eval_batch)
+    return Classifier(members, norm, recipe.eval_batch, device)
 
 
 def train_network(x: Any, y: Any, norm: tuple[Any, Any], seed: int, rec: Recipe, n_classes: int, progress: Progress | None) -> Any:
