@@ -176,3 +176,40 @@ def test_device_flag(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeyp
         assert code == 2 and err.count("\n") == 1 and "no GPU" in err
     code, _, err = run(capsys, "measure", "--data", "digits", "--measure", "coverage", "--device", "cuda")
     assert code == 2 and "trains nothing" in err
+
+
+def test_export_for_labelling_and_read_the_labels_back(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                       digits: infopick.Pool) -> None:
+    import json
+
+    from PIL import Image
+
+    assert digits.labels is not None
+    (tmp_path / "elsewhere").mkdir()
+    lines = []
+    for i in range(40):  # a list whose ids climb out of its folder: exported files must stay inside --export
+        Image.fromarray(digits.images[i]).save(tmp_path / "elsewhere" / f"{i}.png")
+        lines.append(f"../elsewhere/{i}.png")
+    (tmp_path / "lists").mkdir()
+    (tmp_path / "lists" / "l.txt").write_text("\n".join(lines) + "\n")
+    data = f"list:{tmp_path / 'lists' / 'l.txt'}"
+    export = tmp_path / "export"
+    code, _, err = run(capsys, "select", "--data", data, "--budget", "8", "--strategy", "kcenter", "--embed", "pixels",
+                       "--out", str(tmp_path / "r1.csv"), "--export", str(export))
+    assert code == 0, err
+    files = sorted((export / "images").iterdir())
+    assert len(files) == 8 and all(f.resolve().parent == (export / "images").resolve() for f in files)
+    tasks = json.loads((export / "tasks.json").read_text())
+    truth = {f"../elsewhere/{i}.png": digits.classes[digits.labels[i]] for i in range(40)}
+    for t in tasks:  # what Label Studio's JSON export of the labelled tasks looks like (image classification: choices)
+        t["annotations"] = [{"was_cancelled": False, "result": [{"type": "choices", "value": {"choices": [truth[t["data"]["infopick_id"]]]}}]}]
+    (tmp_path / "labelled.json").write_text(json.dumps(tasks))
+    code, _, err = run(capsys, "select", "--data", data, "--budget", "5", "--strategy", "margin", "--embed", "pixels",
+                       "--given", str(tmp_path / "labelled.json"), "--out", str(tmp_path / "r2.csv"))
+    assert code == 0, err
+    first = {t["data"]["infopick_id"] for t in tasks}
+    assert not first & {r["id"] for r in csv.DictReader((tmp_path / "r2.csv").open())}
+    (tmp_path / "broken.json").write_text("[{\"data\": {}}]")
+    code, _, err = run(capsys, "select", "--data", data, "--budget", "5", "--strategy", "kcenter", "--embed", "pixels",
+                       "--given", str(tmp_path / "broken.json"), "--out", str(tmp_path / "r3.csv"))
+    assert code == 2 and "infopick_id" in err

@@ -89,10 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     engine_args(s, "ray: partition-and-merge (GreeDi) shards as Ray tasks (facility, kcenter), and a large pool's embedding")
     s.add_argument("--shards", type=int, metavar="M", help="partition-and-merge over M shards (default 4 with --engine ray)")
     features_arg(s)
-    s.add_argument("--given", metavar="FILE.csv", help="K more given these (a selection CSV; its label column may carry your "
-                   "labels, which the active strategies train on): the strategy's greedy continues from them")
+    s.add_argument("--given", metavar="FILE", help="K more given these (a selection CSV whose label column may carry your "
+                   "labels, or the Label Studio JSON export of --export's tasks; the active strategies train on the labels): "
+                   "the strategy's greedy continues from them")
     s.add_argument("--exclude", metavar="FILE.csv", help="a CSV with an id (or index) column: images never to pick "
                    "(e.g. inspect's outliers.csv)")
+    s.add_argument("--export", metavar="DIR", help="also write the picked images (images/), a Label Studio task list "
+                   "(tasks.json) and labels.csv to fill; either, labelled, reads back as --given")
     s.add_argument("--out", required=True, metavar="FILE.csv", help="where to write the selection")
 
     g = sub.add_parser("play", help="train the game's CNN on K picked images; score on pool and test")
@@ -406,6 +409,8 @@ def _select(args: argparse.Namespace) -> int:
     name, params = args.strategy or DEFAULT_STRATEGY, _params(args.param)
     get_strategy(name, **params)  # an unknown name or parameter fails before the pool loads
     _writable(Path(args.out).parent)  # an unwritable --out fails now, not after the work
+    if args.export:
+        _writable(Path(args.export))
     for flag, f in (("--given", args.given), ("--exclude", args.exclude)):
         if f and Path(f).resolve() == Path(args.out).resolve():
             raise InfopickError(f"--out {args.out} would overwrite the {flag} file; write the new picks elsewhere")
@@ -422,6 +427,12 @@ def _select(args: argparse.Namespace) -> int:
                      exclude=exclude, labels=None if own is None else pool.labels, **params)
     write_selection(pool, sel, args.out)
     print(f"wrote {len(sel)} picks by {sel.strategy} (seed {args.seed}) to {args.out}", file=sys.stderr)
+    if args.export:
+        from infopick.select.io import export_for_labelling
+
+        written = export_for_labelling(pool, sel, args.export)
+        print(f"wrote {args.export}/" + ", ".join(written) + " (label them, then pass tasks' JSON export or labels.csv "
+              "as --given)", file=sys.stderr)
     if sel.meta.get("why"):
         print(f"{sel.strategy}: {sel.meta['why']}", file=sys.stderr)
     return 0

@@ -55,10 +55,78 @@ def read_given(pool: Pool, path: str | Path) -> tuple[IntArray, npt.NDArray[np.i
     return idx, np.array([classes.index(v) for v in values], dtype=np.int64), classes
 
 
+def export_for_labelling(pool: Pool, selection: Selection, out: str | Path) -> list[str]:
+    """Write the picks as PNG files under ``out/images/``, a Label Studio task list ``tasks.json`` and ``labels.csv``.
+
+    File names are the pick's position and its id with every character outside [A-Za-z0-9._-] replaced,
+    so that an id holding ``../`` or an absolute path still lands inside ``out``. ``tasks.json``
+    follows Label Studio's import format (``[{"data": {"image": ..., "infopick_id": ...}}]``, image
+    paths relative to ``out``: serve ``out`` as Label Studio's local-files root); its JSON export, or
+    ``labels.csv`` with the label column filled, reads back as ``select --given``.
+    """
+    import json
+    import re
+
+    from PIL import Image
+
+    out = Path(out)
+    (out / "images").mkdir(parents=True, exist_ok=True)
+    tasks = []
+    for k, i in enumerate(selection.indices):
+        name = f"{k:06d}_{re.sub(r'[^A-Za-z0-9._-]', '_', str(pool.ids[i]))[-80:]}.png"
+        with atomic_write(out / "images" / name, "wb") as fh:
+            Image.fromarray(np.asarray(pool.images[i])).save(fh, format="PNG")
+        tasks.append({"data": {"image": f"images/{name}", "infopick_id": str(pool.ids[i]), "infopick_index": int(i)}})
+    with atomic_write(out / "tasks.json") as fh:
+        json.dump(tasks, fh, indent=1)
+    write_selection(pool, Selection(selection.indices, selection.strategy), out / "labels.csv")
+    return ["images/", "tasks.json", "labels.csv"]
+
+
+def _label_studio_rows(path: Path) -> list[dict[str, str]]:
+    """Rows ``{"id", "label"}`` from a Label Studio JSON export of ``export_for_labelling``'s tasks (first choice of the
+    first annotation not cancelled; no label where none)."""
+    import json
+
+    try:
+        tasks = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InfopickError(f"given file {path}: not a readable JSON export ({exc.__class__.__name__})") from None
+    if not isinstance(tasks, list):
+        raise InfopickError(f"given file {path}: a Label Studio export is a JSON list of tasks")
+    rows = []
+    for t in tasks:
+        data = t.get("data", t) if isinstance(t, dict) else {}
+        if "infopick_id" not in data:
+            raise InfopickError(f"given file {path}: a task without data.infopick_id (was it exported from infopick's tasks.json?)")
+        label = ""
+        for ann in t.get("annotations", []) if isinstance(t, dict) else []:
+            if ann.get("was_cancelled"):
+                continue
+            for res in ann.get("result", []):
+                choices = res.get("value", {}).get("choices") if isinstance(res, dict) else None
+                if choices:
+                    label = str(choices[0])
+                    break
+            if label:
+                break
+        rows.append({"id": str(data["infopick_id"]), "label": label or str(t.get("choice", "") if isinstance(t, dict) else "")})
+    if not rows:
+        raise InfopickError(f"given file {path}: no tasks")
+    return rows
+
+
 def _read_rows(pool: Pool, path: str | Path, *, by_id: bool = False) -> tuple[IntArray, list[dict[str, str]]]:
     path = Path(path)
     if not path.is_file():
         raise InfopickError(f"selection file {path}: no such file")
+    if by_id and path.suffix == ".json":
+        rows = _label_studio_rows(path)
+        where = {str(v): i for i, v in enumerate(pool.ids)}
+        missing = [r["id"] for r in rows if r["id"] not in where]
+        if missing:
+            raise InfopickError(f"given file {path}: id {missing[0]!r} is not in the pool ({len(missing)} unknown)")
+        return check_indices([where[r["id"]] for r in rows], len(pool), what=f"given file {path}"), rows
     try:
         with path.open(newline="") as fh:
             rows = list(csv.DictReader(fh))
