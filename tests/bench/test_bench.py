@@ -127,10 +127,13 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_report_is_self_contained(report: Path) -> None:
     page = report.read_text()
     assert "http://" not in page and "https://" not in page and "<link" not in page  # no network
-    for heading in ("Accuracy against budget", "Mean, spread and difference to random", "Information curves",
-                    "Chosen images and class histograms", "Most and least informative images", "Environment and command"):
+    for heading in ("Accuracy against budget", "Difference to random, per budget", "Mean, spread and difference to random",
+                    "Information curves", "Chosen images and class histograms", "Most and least informative images",
+                    "Environment and command"):
         assert f"<h2>{heading}</h2>" in page
-    assert page.count("data:image/png;base64,") >= 1 + 2 * 2 + 3  # accuracy, 2 curves + 2 galleries, 3 strategies
+    # accuracy, forest, 2 curves + 2 galleries, 3 strategies' picks, the map (random is always in the grid)
+    assert page.count("data:image/png;base64,") >= 2 + 2 * 2 + 3 + 1
+    assert 'alt="the pool and the picks"' in page and 'alt="difference to random"' in page
     assert "infopick bench --data digits --strategies kmeans,kcenter" in page  # the exact command
 
 

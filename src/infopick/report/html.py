@@ -30,7 +30,10 @@ def write_report(directory: str | Path, out: str | Path | None = None) -> Path:
     pool = load(cfg["config"]["data"])
     metric = "accuracy_test" if all(r["accuracy_test"] is not None for r in rows) else "accuracy_pool"
     groups = _groups(rows)
-    figs: dict[str, bytes] = {"accuracy": _accuracy_figure(groups, metric)}
+    figs: dict[str, bytes] = {"accuracy": _accuracy_figure(groups, metric, len(pool)), "forest": _forest_figure(groups, metric)}
+    pool_map = _map_figure(pool, d, rows)
+    if pool_map is not None:
+        figs["map"] = pool_map
     measures = _pool_measures(d)
     for name, m in measures.items():
         figs[f"curve-{name}"] = _curve_figure(name, m, groups)
@@ -63,29 +66,110 @@ def _png(fig: Any, plt: Any) -> bytes:
     return buf.getvalue()
 
 
-def _accuracy_figure(groups: dict[tuple[str, int], list[dict[str, Any]]], metric: str) -> bytes:
+LEADERS = 4  # strategies drawn in colour with bands; the others as thin grey lines, so any number stays readable
+
+
+def _leaders(groups: dict[tuple[str, int], list[dict[str, Any]]], metric: str) -> list[str]:
+    """The strategies with the largest mean difference to random over the budgets both have, best first."""
+    gain: dict[str, float] = {}
+    for (s, b), rs in groups.items():
+        ref = groups.get(("random", b))
+        if s != "random" and ref:
+            gain.setdefault(s, 0.0)
+            gain[s] += statistics.mean(r[metric] for r in rs) - statistics.mean(r[metric] for r in ref)
+    return sorted(gain, key=lambda s: -gain[s])[:LEADERS]
+
+
+def _accuracy_figure(groups: dict[tuple[str, int], list[dict[str, Any]]], metric: str, n: int | None = None) -> bytes:
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     strategies = list(dict.fromkeys(s for s, _ in groups))
+    leaders = _leaders(groups, metric)
     means: list[float] = []
-    for i, s in enumerate(strategies):
+    for s in strategies:
         budgets = sorted(b for t, b in groups if t == s)
         stats = [mean_interval([r[metric] for r in groups[(s, b)]]) for b in budgets]
         mean = np.array([m for m, _ in stats])
         half = np.nan_to_num(np.array([h for _, h in stats]))
         means.extend(mean)
-        style = {"color": "black", "ls": "--", "lw": 2} if s == "random" else {"color": f"C{i % 10}"}
-        ax.plot(budgets, mean, marker="o", label=s + (" (reference)" if s == "random" else ""), **style)
-        ax.fill_between(budgets, np.clip(mean - half, 0, 100), np.clip(mean + half, 0, 100), alpha=0.15, color=style["color"])
+        if s == "random":
+            style: dict[str, Any] = {"color": "black", "ls": "--", "lw": 2, "label": "random (reference)"}
+        elif s in leaders:
+            style = {"color": f"C{leaders.index(s)}", "lw": 1.6, "label": s}
+        else:
+            style = {"color": "0.75", "lw": 0.8, "label": None}
+        ax.plot(budgets, mean, marker="o", ms=3 if style["label"] is None else 5, **style)
+        if style["label"] is not None:
+            ax.fill_between(budgets, np.clip(mean - half, 0, 100), np.clip(mean + half, 0, 100), alpha=0.15, color=style["color"])
+    full = [r[metric] for (s, b), rs in groups.items() if n is not None and b >= n for r in rs]
+    if full:
+        ax.axhline(statistics.mean(full), color="grey", lw=1, ls=":", label=f"whole pool (K = {n})")
+    others = len(strategies) - 1 - len(leaders)
+    if others > 0:
+        ax.plot([], [], color="0.75", lw=0.8, label=f"{others} others")
     # Frame the means: a band from two seeds can span 0..100 and would flatten every line.
     spread = max(max(means) - min(means), 1.0)
     ax.set_ylim(max(0.0, min(means) - 0.5 * spread), min(100.0, max(means) + 0.5 * spread))
     ax.set_xscale("log")
     ax.set_xlabel("budget K (images picked; log scale)")
     ax.set_ylabel(f"{'test' if metric == 'accuracy_test' else 'pool'} accuracy (%)")
-    ax.set_title("Accuracy against budget: mean over seeds, 95 % confidence band", fontsize=10)
+    ax.set_title(f"Accuracy against budget: mean over seeds, 95 % band (the {len(leaders)} best against random in colour)",
+                 fontsize=9)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return _png(fig, plt)
+
+
+def _forest_figure(groups: dict[tuple[str, int], list[dict[str, Any]]], metric: str) -> bytes:
+    """Each strategy's difference to random with its 95 % Welch interval, one panel per budget."""
+    plt = pyplot()
+    budgets = sorted({b for _, b in groups})
+    strategies = [s for s in dict.fromkeys(s for s, _ in groups) if s != "random"]
+    fig, axes = plt.subplots(1, len(budgets), figsize=(3.2 * len(budgets) + 1.5, 0.32 * len(strategies) + 1.4), squeeze=False,
+                             sharey=True)
+    for ax, b in zip(axes[0], budgets, strict=True):
+        ref = groups.get(("random", b))
+        for y, s in enumerate(strategies):
+            rs = groups.get((s, b))
+            if not ref or not rs:
+                continue
+            d, h = welch([r[metric] for r in rs], [r[metric] for r in ref])
+            h = 0.0 if np.isnan(h) else h
+            colour = "C2" if d - h > 0 else ("C3" if d + h < 0 else "0.3")
+            ax.errorbar(d, y, xerr=h, fmt="o", color=colour, ms=4, capsize=2)
+        ax.axvline(0, color="black", lw=1)
+        ax.set_title(f"K = {b}", fontsize=9)
+        ax.set_xlabel("difference to random (points)", fontsize=8)
+        ax.grid(alpha=0.3, axis="x")
+    axes[0][0].set_yticks(range(len(strategies)), strategies, fontsize=8)
+    axes[0][0].invert_yaxis()
+    fig.suptitle("Difference to random, 95 % Welch interval (green: above, red: below, grey: a tie)", fontsize=9)
+    fig.tight_layout()
+    return _png(fig, plt)
+
+
+def _map_figure(pool: Any, d: Path, rows: list[dict[str, Any]]) -> bytes | None:
+    """The pool on its first two PCA axes with the default's and random's picks (smallest budget, seed 0) side by side."""
+    from infopick.embed import embed
+    from infopick.select.io import read_selection
+
+    shown = [s for s in ("auto", "random") if any(r["strategy"] == s for r in rows)]
+    if not shown:
+        return None
+    plt = pyplot()
+    z = np.asarray(embed(pool, "pca"))[:, :2]
+    bg = np.random.default_rng(0).choice(len(z), min(len(z), 20000), replace=False)
+    fig, axes = plt.subplots(1, len(shown), figsize=(4.2 * len(shown), 4.2), squeeze=False)
+    for ax, s in zip(axes[0], shown, strict=True):
+        cell = min((r for r in rows if r["strategy"] == s), key=lambda r: (r["budget"], r["seed"]))
+        idx = read_selection(pool, d / cell["selection"]).indices
+        ax.scatter(z[bg, 0], z[bg, 1], s=1, color="0.85", rasterized=True)
+        ax.scatter(z[idx, 0], z[idx, 1], s=8, color="C3" if s == "auto" else "black")
+        ax.set_title(f"{s}: K = {cell['budget']}, seed {cell['seed']}", fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle("The pool on its first two principal axes (grey) and the picks", fontsize=9)
     fig.tight_layout()
     return _png(fig, plt)
 
@@ -210,6 +294,8 @@ Random is the reference: a strategy is worth its cost only where its interval ag
 Largest resident memory of a cell: {peak:.0f} MiB.</p>
 <h2>Accuracy against budget</h2>
 {_img(figs, 'accuracy', 'accuracy against budget')}
+<h2>Difference to random, per budget</h2>
+{_img(figs, 'forest', 'difference to random')}
 <h2>Mean, spread and difference to random</h2>
 {table}
 <p>Intervals: 95 % Welch t-interval of the difference of means over seeds. M/N: share of the pool's
@@ -219,6 +305,7 @@ bits (each measure at its defaults) that the picked images hold.</p>
 markers: each strategy's picks at its budgets (mean over seeds).</p>
 {curves}
 <h2>Chosen images and class histograms</h2>
+{_img(figs, 'map', 'the pool and the picks') if 'map' in figs else ''}
 {picks}
 <h2>Most and least informative images</h2>
 {informative}
