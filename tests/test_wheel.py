@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.timeout(600)
 def test_wheel_installs_and_selects_from_a_flat_folder(tmp_path: Path) -> None:
-    from PIL import Image
-
     import shutil
+
+    from PIL import Image
 
     src = tmp_path / "src-copy"  # built from a copy: setuptools leaves build/ and egg-info beside the sources
     shutil.copytree(ROOT / "src", src / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))

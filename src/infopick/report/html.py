@@ -95,7 +95,8 @@ def _accuracy_figure(groups: dict[tuple[str, int], list[dict[str, Any]]], metric
         if s == "random":
             style: dict[str, Any] = {"color": "black", "ls": "--", "lw": 2, "label": "random (reference)"}
         elif s in leaders:
-            style = {"color": f"C{leaders.index(s)}", "lw": 1.6, "label": s}
+            oracle = groups[(s, budgets[0])][0].get("label_use") == "all"  # never passed off as label-free
+            style = {"color": f"C{leaders.index(s)}", "lw": 1.6, "label": s + (" (reads all labels)" if oracle else "")}
         else:
             style = {"color": "0.75", "lw": 0.8, "label": None}
         ax.plot(budgets, mean, marker="o", ms=3 if style["label"] is None else 5, **style)

@@ -20,6 +20,7 @@ from infopick.select import (  # noqa: F401  (register the strategies; the infor
     active,
     baselines,
     coverage,
+    dynamics,
     extremes,
     geometry,
     logdet,

@@ -31,6 +31,8 @@ class Strategy(ABC):
     shard_offer: ClassVar[int] = 1
     # True: ``continue_from`` picks K more given rows already picked (``select(..., given=...)``).
     continues: ClassVar[bool] = False
+    # True: the picks need not depend on the selection seed (a ranking by scores that ties rarely).
+    seed_free: ClassVar[bool] = False
 
     @abstractmethod
     def select(
@@ -76,7 +78,7 @@ def register(cls: S) -> S:
     return cls
 
 
-FAMILY_ORDER = ("baseline", "geometry", "coverage", "information", "active", "auto")
+FAMILY_ORDER = ("baseline", "geometry", "coverage", "information", "active", "dynamics", "auto")
 
 
 def registry() -> dict[str, type[Strategy]]:

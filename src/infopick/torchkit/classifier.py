@@ -109,10 +109,16 @@ def train_classifier(
     return Classifier(members, norm, recipe.eval_batch, device)
 
 
-def train_network(x: Any, y: Any, norm: tuple[Any, Any], seed: int, rec: Recipe, n_classes: int, progress: Progress | None) -> Any:
+Observer = Callable[[int, Any, Any, Any], None]  # (step, batch row indices, logits (detached), model) after the forward pass
+
+
+def train_network(x: Any, y: Any, norm: tuple[Any, Any], seed: int, rec: Recipe, n_classes: int, progress: Progress | None,
+                  observe: Observer | None = None) -> Any:
     """One network trained on images ``x`` (k, c, h, w) in [0, 1] with labels ``y``; eval mode.
 
     Trains where ``x`` lives (the game: the CPU; benchmarks/exploration/recipe_search_gpu.py: a GPU).
+    ``observe`` sees every training batch's rows and logits (training dynamics: forgetting events,
+    Toneva et al. 2019); it changes nothing of the training (same loss, same draws).
     """
     import torch
 
@@ -126,15 +132,28 @@ def train_network(x: Any, y: Any, norm: tuple[Any, Any], seed: int, rec: Recipe,
     pos = 0
     batch = min(rec.batch_size, len(x))
 
+    rows: list[Any] = [None]
+    step = [0]
+
     def next_batch() -> tuple[torch.Tensor, torch.Tensor]:
         nonlocal order, pos
         if pos + batch > len(x):
             order, pos = torch.randperm(len(x), generator=gen, device=dev), 0
         b = order[pos : pos + batch]
         pos += batch
+        rows[0] = b
         return standardise(augment(x[b], rec.augment, gen), norm), y[b]
 
-    trainer = Trainer(model, rec.train, next_batch)
+    def observed_loss(net: torch.nn.Module, data: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+        import torch.nn.functional as F
+
+        logits = net(data[0])
+        assert observe is not None
+        observe(step[0], rows[0], logits.detach(), net)
+        step[0] += 1
+        return F.cross_entropy(logits, data[1], label_smoothing=rec.train.label_smoothing)
+
+    trainer = Trainer(model, rec.train, next_batch, loss=observed_loss if observe is not None else None)
     if progress is not None:
         steps = rec.train.steps
         trainer.add_callback(lambda step, loss: progress("train", step + 1, steps))
