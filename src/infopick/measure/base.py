@@ -10,6 +10,7 @@ the others) and ``greedy(...)`` (an order that adds the most bits first, with ex
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
@@ -109,3 +110,23 @@ def batch_size(picked: int, growth: float) -> int:
     return max(1, int(np.ceil(growth * picked)))
 
 
+def hardest_first(n: int, target_bits: float, growth: float, rng: np.random.Generator,
+                  code: Callable[[IntArray], FloatArray], held: Callable[[FloatArray], float]) -> Curve:
+    """The greedy curve of the label-reading measures: add the rows whose labels the current model codes worst,
+    in batches of ``growth`` x |S| (at least 1), until ``target_bits`` are held. ``code(S)`` is each row's code
+    length given S (n,), ``held(code)`` the bits that code saves; values are exact at batch ends."""
+    from infopick.objectives.ranking import take_best
+
+    available = np.ones(n, dtype=bool)
+    order: list[int] = []
+    ks: list[int] = []
+    values: list[float] = []
+    cost = code(np.zeros(0, dtype=np.int64))
+    while available.any() and (not values or values[-1] < target_bits):
+        batch = take_best(cost, available, batch_size(len(order), growth), rng)
+        order.extend(int(i) for i in batch)
+        available[batch] = False
+        cost = code(np.asarray(order))
+        ks.append(len(order))
+        values.append(held(cost))
+    return Curve(np.asarray(order, dtype=np.int64), np.asarray(ks), np.asarray(values))

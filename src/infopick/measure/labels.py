@@ -6,9 +6,8 @@ import numpy as np
 import numpy.typing as npt
 
 from infopick.errors import InfopickError
-from infopick.measure.base import Curve, Fitted, FloatArray, Measure, batch_size, register
+from infopick.measure.base import Curve, Fitted, FloatArray, Measure, hardest_first, register
 from infopick.neighbors import knn_graph
-from infopick.objectives.ranking import take_best
 from infopick.selection import LabelUse
 from infopick.typing import Features, IntArray
 
@@ -79,16 +78,4 @@ class _FittedLabelBits(Fitted):
 
     def greedy(self, target_bits: float, rng: np.random.Generator) -> Curve:
         """Add the images whose labels the current model codes worst, in batches of ``growth`` * |S|; values at batch ends."""
-        available = np.ones(self.n, dtype=bool)
-        order: list[int] = []
-        ks: list[int] = []
-        values: list[float] = []
-        cost = self.image_bits(np.zeros(0, dtype=np.int64))
-        while available.any() and (not values or values[-1] < target_bits):
-            batch = take_best(cost, available, batch_size(len(order), self.growth), rng)
-            order.extend(int(i) for i in batch)
-            available[batch] = False
-            cost = self.image_bits(np.asarray(order))
-            ks.append(len(order))
-            values.append(self._saved(cost))
-        return Curve(np.asarray(order, dtype=np.int64), np.asarray(ks), np.asarray(values))
+        return hardest_first(self.n, target_bits, self.growth, rng, self.image_bits, self._saved)

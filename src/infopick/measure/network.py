@@ -28,8 +28,7 @@ import numpy.typing as npt
 
 from infopick._util import atomic_write
 from infopick.errors import InfopickError
-from infopick.measure.base import Curve, Fitted, FloatArray, Measure, batch_size, register
-from infopick.objectives.ranking import take_best
+from infopick.measure.base import Curve, Fitted, FloatArray, Measure, hardest_first, register
 from infopick.selection import Input, LabelUse
 from infopick.torchkit.classifier import deterministic_kernels, resolve_device, train_classifier
 from infopick.torchkit.recipes import Recipe, get_recipe
@@ -190,16 +189,5 @@ class _FittedNetwork(Fitted):
 
     def greedy(self, target_bits: float, rng: np.random.Generator) -> Curve:
         """The labels the current network codes worst first, in batches of ``growth`` x |S| (at least 1); exact at batch ends."""
-        available = np.ones(self.n, dtype=bool)
-        order: list[int] = []
-        ks: list[int] = []
-        values: list[float] = []
-        cost = self._subset_code(np.zeros(0, dtype=np.int64))
-        while available.any() and (not values or values[-1] < target_bits):
-            batch = take_best(cost, available, batch_size(len(order), self.growth), rng)
-            order.extend(int(i) for i in batch)
-            available[batch] = False
-            cost = self._subset_code(np.asarray(order))
-            ks.append(len(order))
-            values.append(min(self._saved(cost), self._saved(self._pool_code)))
-        return Curve(np.asarray(order, dtype=np.int64), np.asarray(ks), np.asarray(values))
+        return hardest_first(self.n, target_bits, self.growth, rng, self._subset_code,
+                             lambda code: min(self._saved(code), self._saved(self._pool_code)))
