@@ -125,3 +125,17 @@ def test_select_and_embed_commands_take_the_ray_engine(local_ray: object, home: 
     assert main(["select", "--data", "digits", "--strategy", "kcenter", "--budget", "20", "--embed", "pca",
                  "--engine", "ray", "--out", str(tmp_path / "s.csv")]) == 0
     assert len((tmp_path / "s.csv").read_text().splitlines()) == 21
+
+
+def test_a_dead_cluster_address_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import socket
+
+    from infopick.cli import main
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code = main(["select", "--data", "digits", "--budget", "5", "--strategy", "kcenter", "--engine", "ray",
+                 "--address", f"127.0.0.1:{port}", "--out", str(tmp_path / "x.csv")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: no Ray head answers") and err.count("\n") == 1 and not (tmp_path / "x.csv").exists()

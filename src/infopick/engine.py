@@ -77,7 +77,15 @@ class RayEngine:
         if not ray.is_initialized():
             kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "configure_logging": False}
             if address:
-                ray.init(address=address, **kwargs)
+                _reachable(address)  # Ray itself retries a dead address for minutes, printing C++ warnings
+                try:
+                    ray.init(address=address, **kwargs)
+                except Exception as exc:  # Ray raises ConnectionError, RuntimeError or its own AuthenticationError
+                    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+                    raise InfopickError(f"could not join the Ray cluster at {address}: {first}. Check the address "
+                                        "(`ray status` on the head prints it) and, where the cluster uses tokens "
+                                        "(RAY_AUTH_MODE=token), that this process sees the same token as the head "
+                                        "(README: Large pools and Ray)") from None
             else:
                 ray.init(num_cpus=num_cpus, **kwargs)
         self.ray = ray
@@ -98,6 +106,21 @@ class RayEngine:
 
 
 Engine = LocalEngine | ProcessEngine | RayEngine
+
+
+def _reachable(address: str, timeout: float = 5.0) -> None:
+    """A TCP connection to HOST:PORT (also of ``ray://HOST:PORT``) within ``timeout`` s, or one error line; ``auto`` passes."""
+    import socket
+
+    target = address.removeprefix("ray://")
+    host, sep, port = target.rpartition(":")
+    if address == "auto" or not sep or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise InfopickError(f"no Ray head answers at {address} ({exc.strerror or exc.__class__.__name__}): check the address "
+                            "and that `ray start --head` runs there (`ray status` on the head prints its address)") from None
 
 
 def require_ray() -> Any:
