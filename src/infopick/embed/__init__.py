@@ -43,7 +43,7 @@ def embed(
     A second call with the same pool, method, parameters and seed reads the cached array
     (``$INFOPICK_HOME/embed``) instead of recomputing it. Pools above the embedder's
     ``out_of_core_above`` are embedded chunk by chunk into a memory-mapped cache file; with an
-    ``engine`` (``infopick.distributed.get_engine("ray")``) those chunks run as its tasks.
+    ``engine`` (``infopick.engine.get_engine("ray")``) those chunks run as its tasks.
     """
     emb = method if isinstance(method, Embedder) else get_embedder(method, **params)
     check_instance("embedding", emb)

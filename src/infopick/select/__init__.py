@@ -67,7 +67,7 @@ def select(
     that it reads them. Returns a :class:`Selection` of unique indices in pick order.
 
     ``shards`` (or ``engine="ray"``, default 4 shards) picks by partition-and-merge (GreeDi,
-    ``infopick.distributed``) for ``facility`` and ``kcenter``: greedy on each
+    ``infopick.select.partition``) for ``facility`` and ``kcenter``: greedy on each
     shard as one task, then greedy on the union. ``engine="ray"`` runs the shard tasks on Ray
     (a local Ray, or the cluster at ``address``), and the embedding of a pool too large to embed
     in memory as Ray tasks over its chunks.
