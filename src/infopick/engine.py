@@ -74,11 +74,12 @@ class RayEngine:
 
     def __init__(self, address: str | None = None, num_cpus: int | None = None) -> None:
         ray = require_ray()
+        if address:
+            _reachable(address)  # also when a Ray is already up in this process: the address asked for must answer
         if not ray.is_initialized():
             kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "configure_logging": False}
             if address:
-                _reachable(address)  # Ray itself retries a dead address for minutes, printing C++ warnings
-                try:
+                try:  # (checked reachable above: Ray itself retries a dead address for minutes, printing C++ warnings)
                     ray.init(address=address, **kwargs)
                 except Exception as exc:  # Ray raises ConnectionError, RuntimeError or its own AuthenticationError
                     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]

@@ -233,6 +233,8 @@ def test_strategies_on_degenerate_pools_through_each_embedding(name: str, embed:
 def test_the_same_seed_and_input_give_the_same_picks_under_fuzzing() -> None:
     x = np.random.default_rng(5).normal(size=(25, 4)).astype(np.float32)
     for name in STRATEGIES:
+        if registry()[name].family == "dynamics":  # they train on a pool's images (their own determinism: test_contract)
+            continue
         y = labels_for(25, "many")
         a, b = (select(x, 6, name, seed=11, labels=y).indices for _ in range(2))
         assert np.array_equal(a, b), name

@@ -139,7 +139,7 @@ def _read_rows(pool: Pool, path: str | Path, *, by_id: bool = False) -> tuple[In
             raise InfopickError(f"selection file {path}: id {missing[0]!r} is not in the pool ({len(missing)} unknown)")
         return check_indices([where[r["id"]] for r in rows], len(pool), what=f"selection file {path}"), rows
     if not rows or "index" not in rows[0]:
-        raise InfopickError(f"selection file {path}: needs a header with an 'index' (or 'id') column and at least one row")
+        raise InfopickError(f"selection file {path}: needs a header with an 'index' column (or 'id') and at least one row")
     try:
         raw = [int(r["index"]) for r in rows]
     except (TypeError, ValueError):
