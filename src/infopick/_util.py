@@ -11,7 +11,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 
@@ -123,3 +123,17 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def content_digest(arrays: tuple[Any, ...], key: dict[str, Any], length: int = 20) -> str:
+    """Hex sha256 of ``arrays`` (shape and bytes each) and ``key`` (as sorted JSON): a cache file's name, so that
+    changed data or settings never hit an old file."""
+    import hashlib
+    import json
+
+    h = hashlib.sha256()
+    for a in arrays:
+        h.update(str(a.shape).encode())
+        h.update(np.ascontiguousarray(a).data)
+    h.update(json.dumps(key, sort_keys=True).encode())
+    return h.hexdigest()[:length]

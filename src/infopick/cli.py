@@ -271,12 +271,10 @@ def _bench(args: argparse.Namespace) -> int:
     if not args.dry_run:  # a dry run creates nothing
         _writable(out)
     pool = _load(args.data)
-    if args.features:
+    own = _own_features(args, pool, None)  # the strategies' inputs are checked against it in validate()
+    if own is not None:
         from dataclasses import replace
 
-        from infopick.data.features import load_features
-
-        own = load_features(args.features, pool)
         config = replace(config, features=str(Path(args.features).resolve()), features_sha256=own.sha256)
     validate(config, len(pool))
     todo = pending(cells(config), read_rows(out / "results.jsonl"))

@@ -8,8 +8,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from infopick._registry import check_instance
-from infopick._util import atomic_write, check_seed, resolve_rng
+from infopick._util import atomic_write, check_seed, content_digest, resolve_rng
 from infopick.data.pool import Pool
 from infopick.embed import linear, manifold, nets  # noqa: F401  (register the embedders)
 from infopick.embed.base import Embedder, embedders, get_embedder, register_embedder
@@ -96,12 +94,8 @@ def cache_dir() -> Path:
 
 def cache_path(pool: Pool, emb: Embedder, seed: int) -> Path:
     """One file per (images, method, params, seed, version): a changed pool never hits an old file."""
-    h = hashlib.sha256()
-    h.update(str(pool.images.shape).encode())
-    h.update(np.ascontiguousarray(pool.images).data)
-    key = json.dumps({"method": emb.name, "params": emb.params(), "seed": seed, "v": CACHE_VERSION}, sort_keys=True)
-    h.update(key.encode())
-    return cache_dir() / f"{emb.name}-{h.hexdigest()[:20]}.npy"
+    key = {"method": emb.name, "params": emb.params(), "seed": seed, "v": CACHE_VERSION}
+    return cache_dir() / f"{emb.name}-{content_digest((pool.images,), key)}.npy"
 
 
 def _read(path: Path, n: int) -> npt.NDArray[np.float32] | None:

@@ -17,8 +17,6 @@ log2(C / mix) bits; M(S) is capped at N (an estimate above the pool's is trainin
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from infopick._util import atomic_write
+from infopick._util import atomic_write, content_digest
 from infopick.errors import InfopickError
 from infopick.measure.base import Curve, Fitted, FloatArray, Measure, hardest_first, register
 from infopick.selection import Input, LabelUse
@@ -89,8 +87,9 @@ class _FittedNetwork(Fitted):
         self.uniform = np.log2(self.classes)
         self.encoder = (f"the game's network (recipe {recipe.name}), each label coded by a network that did not train on it "
                         f"({folds} folds), mixed with the uniform code at {mix:g}, {self.classes} classes")
-        self._key = self._cache_path().stem
-        self._pool_code = self._cached_pool_code()
+        path = self._cache_path()  # hashes the pool once: the disk cache's name and the in-process memo's key
+        self._key = path.stem
+        self._pool_code = self._cached_pool_code(path)
         self.facts = {"recipe": recipe.name, "recipe_content": recipe.to_dict(), "folds": folds, "mix": mix, "seed": seed, "device": device,
                       "classes": self.classes, "bits_uniform": float(self.n * self.uniform),
                       "bits_per_image_pool": float(self.uniform - self._pool_code.mean())}
@@ -143,18 +142,12 @@ class _FittedNetwork(Fitted):
     def _cache_path(self) -> Path:
         from infopick.data.mnist import home
 
-        h = hashlib.sha256()
-        for a in (self.images, self.y):
-            h.update(str(a.shape).encode())
-            h.update(np.ascontiguousarray(a).data)
-        h.update(json.dumps({"recipe": self.recipe.to_dict(), "folds": self.folds, "mix": self.mix, "seed": self.seed,
-                             "v": CACHE_VERSION, **({} if self.device == "cpu" else {"device": self.device})},
-                            sort_keys=True).encode())
-        return home() / "network" / f"pool-{h.hexdigest()[:20]}.npy"
+        key = {"recipe": self.recipe.to_dict(), "folds": self.folds, "mix": self.mix, "seed": self.seed, "v": CACHE_VERSION,
+               **({} if self.device == "cpu" else {"device": self.device})}
+        return home() / "network" / f"pool-{content_digest((self.images, self.y), key)}.npy"
 
-    def _cached_pool_code(self) -> FloatArray:
-        """N's per-image codes, from disk when this pool, labels, recipe and seed were coded before."""
-        path = self._cache_path()
+    def _cached_pool_code(self, path: Path) -> FloatArray:
+        """N's per-image codes, from ``path`` when this pool, labels, recipe and seed were coded before."""
         try:
             code = np.load(path, allow_pickle=False)
             if code.shape == (self.n,) and np.all(np.isfinite(code)):

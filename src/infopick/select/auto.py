@@ -130,18 +130,7 @@ class Auto(Strategy):
         self, features: Features, budget: int, *, rng: np.random.Generator, labels: npt.NDArray[np.int64] | None = None,
         images: UInt8Array | None = None,
     ) -> Selection:
-        self._delegate_strategy()  # a bad name fails before the screen's minute of work
-        x = features
-        sc = screen(x, images=images, nuisance=Nuisance(strength=self.strength))
-        rows, why = sc.kept, f"dropped {sc.outliers} outliers"
-        if len(rows) < budget:  # the budget asks for more distinct images than the screen kept: take them all back
-            rows, why = np.arange(len(x), dtype=np.int64), f"the budget exceeds the {len(sc.kept)} non-outliers: none dropped"
-        chosen = self.delegate or choose(budget, len(rows))
-        rule = "asked for" if self.delegate else f"budget {budget} of {len(rows)}"
-        sel = get_strategy(chosen).select(x[rows], budget, rng=rng)
-        meta = {"chosen": chosen, "screen": sc.facts(), "why": f"{why}; {rule} -> {chosen}", **sel.meta}
-        return Selection(rows[sel.indices], self.name, self.label_use, sel.gains, meta)
-
+        return self._screened(features, budget, np.zeros(0, dtype=np.int64), rng, None, images)
 
     continues = True
 
@@ -151,18 +140,30 @@ class Auto(Strategy):
         images: UInt8Array | None = None,
     ) -> Selection:
         """The same screen, the given rows kept whatever it says, then the chosen strategy's continuation from them."""
-        self._delegate_strategy()
-        x = features
+        return self._screened(features, budget, given, rng, given_labels, images)
+
+    def _screened(self, x: Features, budget: int, given: IntArray, rng: np.random.Generator,
+                  given_labels: npt.NDArray[np.int64] | None, images: UInt8Array | None) -> Selection:
+        """Screen, keep the non-outliers (and the given rows), then the chosen strategy: ``select``, or its
+        ``continue_from`` the given rows."""
+        self._delegate_strategy()  # a bad name fails before the screen's minute of work
         sc = screen(x, images=images, nuisance=Nuisance(strength=self.strength))
-        rows, why = np.union1d(sc.kept, given), f"dropped {sc.outliers} outliers (given rows kept)"
-        if len(rows) - len(given) < budget:
-            rows, why = np.arange(len(x), dtype=np.int64), "the budget exceeds the non-outliers not given: none dropped"
-        chosen = self.delegate or choose(budget + len(given), len(rows))
+        g = len(given)
+        rows = np.union1d(sc.kept, given) if g else sc.kept
+        why = f"dropped {sc.outliers} outliers" + (" (given rows kept)" if g else "")
+        if len(rows) - g < budget:  # the budget asks for more distinct images than the screen kept: take them all back
+            rows = np.arange(len(x), dtype=np.int64)
+            why = ("the budget exceeds the non-outliers not given: none dropped" if g
+                   else f"the budget exceeds the {len(sc.kept)} non-outliers: none dropped")
+        chosen = self.delegate or choose(budget + g, len(rows))
+        rule = "asked for" if self.delegate else f"budget {budget}{f' + {g} given' if g else ''} of {len(rows)}"
         strat = get_strategy(chosen)
-        if not strat.continues:
+        if not g:
+            sel = strat.select(x[rows], budget, rng=rng)
+        elif strat.continues:
+            sel = strat.continue_from(x[rows], budget, np.searchsorted(rows, given), rng=rng, given_labels=given_labels)
+        else:
             raise InfopickError(f"auto: {chosen!r} cannot continue from a given set")
-        rule = "asked for" if self.delegate else f"budget {budget} + {len(given)} given of {len(rows)}"
-        sel = strat.continue_from(x[rows], budget, np.searchsorted(rows, given), rng=rng, given_labels=given_labels)
         meta = {"chosen": chosen, "screen": sc.facts(), "why": f"{why}; {rule} -> {chosen}", **sel.meta}
         return Selection(rows[sel.indices], self.name, self.label_use, sel.gains, meta)
 

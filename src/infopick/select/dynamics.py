@@ -24,15 +24,13 @@ cached per pool images, labels, recipe content, epochs, early and seed under
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from infopick._util import atomic_write
+from infopick._util import atomic_write, content_digest
 from infopick.errors import InfopickError
 from infopick.objectives.ranking import top_k
 from infopick.select.base import Input, LabelUse, Selection, Strategy, register
@@ -65,13 +63,8 @@ def _cached_run(x: np.ndarray, y: npt.NDArray[np.int64], recipe: str, seed: int,
     from infopick.torchkit.dynamics import score_dynamics
 
     rec = get_recipe(recipe)
-    h = hashlib.sha256()
-    for a in (x, y):
-        h.update(str(a.shape).encode())
-        h.update(np.ascontiguousarray(a).data)
-    h.update(json.dumps({"recipe": rec.to_dict(), "seed": seed, "epochs": epochs, "early": early, "v": CACHE_VERSION},
-                        sort_keys=True).encode())
-    path = home() / "dynamics" / f"scores-{h.hexdigest()[:20]}.npz"
+    key = {"recipe": rec.to_dict(), "seed": seed, "epochs": epochs, "early": early, "v": CACHE_VERSION}
+    path = home() / "dynamics" / f"scores-{content_digest((x, y), key)}.npz"
     try:
         with np.load(path, allow_pickle=False) as z:
             if all(z[k].shape == (len(x),) for k in SCORES):

@@ -116,28 +116,29 @@ def _label_studio_rows(path: Path) -> list[dict[str, str]]:
     return rows
 
 
+def _by_id(pool: Pool, rows: list[dict[str, str]], what: str) -> IntArray:
+    """The pool rows of ``rows``' ids (unique); an id the pool lacks is one error line."""
+    where = {str(v): i for i, v in enumerate(pool.ids)}
+    missing = [r["id"] for r in rows if r["id"] not in where]
+    if missing:
+        raise InfopickError(f"{what}: id {missing[0]!r} is not in the pool ({len(missing)} unknown)")
+    return check_indices([where[r["id"]] for r in rows], len(pool), what=what)
+
+
 def _read_rows(pool: Pool, path: str | Path, *, by_id: bool = False) -> tuple[IntArray, list[dict[str, str]]]:
     path = Path(path)
     if not path.is_file():
         raise InfopickError(f"selection file {path}: no such file")
     if by_id and path.suffix == ".json":
         rows = _label_studio_rows(path)
-        where = {str(v): i for i, v in enumerate(pool.ids)}
-        missing = [r["id"] for r in rows if r["id"] not in where]
-        if missing:
-            raise InfopickError(f"given file {path}: id {missing[0]!r} is not in the pool ({len(missing)} unknown)")
-        return check_indices([where[r["id"]] for r in rows], len(pool), what=f"given file {path}"), rows
+        return _by_id(pool, rows, f"given file {path}"), rows
     try:
         with path.open(newline="") as fh:
             rows = list(csv.DictReader(fh))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InfopickError(f"selection file {path}: unreadable ({exc})") from None
     if by_id and rows and "id" in rows[0] and all(r.get("id") for r in rows):
-        where = {str(v): i for i, v in enumerate(pool.ids)}
-        missing = [r["id"] for r in rows if r["id"] not in where]
-        if missing:
-            raise InfopickError(f"selection file {path}: id {missing[0]!r} is not in the pool ({len(missing)} unknown)")
-        return check_indices([where[r["id"]] for r in rows], len(pool), what=f"selection file {path}"), rows
+        return _by_id(pool, rows, f"selection file {path}"), rows
     if not rows or "index" not in rows[0]:
         raise InfopickError(f"selection file {path}: needs a header with an 'index' column (or 'id') and at least one row")
     try:
