@@ -12,6 +12,11 @@ from infopick.game.recipes import Recipe
 from infopick.torchkit.augment import AugmentConfig
 from infopick.torchkit.trainer import TrainConfig
 
+# The CLI in a child process (``python -c TINY_CLI ARGS``, cwd = the repository root) with the tiny recipe
+# standing in for "fast": for tests of the harness (kills, faults, exits), not of the recipe.
+TINY_CLI = ("import sys; from tests.conftest import tiny; from infopick.game import recipes; "
+            "recipes.RECIPES['fast'] = tiny(); from infopick.cli import main; sys.exit(main(sys.argv[1:]))")
+
 
 @pytest.fixture(scope="session")
 def digits() -> infopick.Pool:

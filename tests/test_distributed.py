@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -67,10 +69,16 @@ def test_without_ray_the_engine_says_how_to_install_it(monkeypatch: pytest.Monke
 
 @pytest.fixture(scope="module")
 def local_ray():  # type: ignore[no-untyped-def]
+    """A local Ray that leaves nothing behind: no ~/.ray/auth_token (Ray >= 2.59 makes one for a local
+    cluster, and a later `ray start --head` on this machine takes it up), no session under /tmp/ray."""
     ray = pytest.importorskip("ray")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
-    yield ray
-    ray.shutdown()
+    temp = tempfile.mkdtemp(prefix="ray")  # short: Ray's socket paths must fit 107 bytes
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("RAY_AUTH_MODE", "disabled")
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False, _temp_dir=temp)
+        yield ray
+        ray.shutdown()
+    shutil.rmtree(temp, ignore_errors=True)
 
 
 def test_ray_selection_equals_the_local_engine(local_ray: object) -> None:

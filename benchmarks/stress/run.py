@@ -25,11 +25,17 @@ from infopick.bench.stats import welch_bounds
 
 
 def pick(pool, budget: int, spec: str, seed: int):
-    """``spec`` is a strategy name, or ``auto+NAME``: auto's nuisance screen, then NAME on the rows it kept."""
+    """``spec`` is a strategy name, ``NAME:KEY=VALUE[:KEY=VALUE]`` (with parameters), or ``auto+NAME``:
+    auto's nuisance screen, then NAME on the rows it kept."""
     from infopick import select
 
+    spec, *given = spec.split(":")
     name, _, delegate = spec.partition("+")
-    return select(pool, budget, name, seed=seed, **({"delegate": delegate} if delegate else {}))
+    params: dict[str, object] = {"delegate": delegate} if delegate else {}
+    for kv in given:
+        key, _, value = kv.partition("=")
+        params[key] = float(value) if value.replace(".", "", 1).isdigit() else value
+    return select(pool, budget, name, seed=seed, **params)
 
 
 def run(out: Path, names: list[str], strategies: list[str], seeds: int, only: set[int] | None = None,
@@ -123,7 +129,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     ap.add_argument("--pools", default=",".join(stress_pools.POOLS))
-    ap.add_argument("--strategies", default="auto", help="names, or auto+NAME (the screen, then NAME)")
+    ap.add_argument("--strategies", default="auto", help="names, NAME:KEY=VALUE, or auto+NAME (the screen, then NAME)")
     ap.add_argument("--budgets", default="", help="only these budgets of each pool, e.g. 300")
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--table", action="store_true")

@@ -151,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--out", metavar="DIR", help="write outliers.csv, near_duplicates.csv, exact_duplicates.csv (they feed "
                    "select --exclude), galleries and inspect.json here")
 
+    d = sub.add_parser("scores", help="training-dynamics scores per image (forgetting, EL2N, GraNd; reads every label) as CSV")
+    data_arg(d)
+    d.add_argument("--recipe", choices=list(RECIPES), default="fast", help="the game's recipe whose network is trained (default fast)")
+    d.add_argument("--seeds", type=int, default=2, metavar="N", help="training runs averaged, seeds 0..N-1 (default 2)")
+    d.add_argument("--out", required=True, metavar="FILE.csv", help="index,id,label,forgetting,el2n,grand (forgetting inf: never learned)")
+
     r = sub.add_parser("report", help="write one self-contained HTML report of a bench directory")
     r.add_argument("dir", metavar="DIR", help="a directory written by infopick bench")
     r.add_argument("--out", metavar="FILE.html", help="where to write it (default DIR/report.html)")
@@ -163,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         commands = {"datasets": _datasets, "strategies": _strategies, "embeddings": _embeddings, "embed": _embed,
                     "select": _select, "play": _play, "measures": _measures, "measure": _measure,
-                    "bench": _bench, "inspect": _inspect, "report": _report}
+                    "bench": _bench, "inspect": _inspect, "scores": _scores, "report": _report}
         return commands[args.command](args)
     except InfopickError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -314,6 +320,38 @@ def _inspect(args: argparse.Namespace) -> int:
               f"{len(r.outliers)} outliers (z > {args.z:g}); {r.seconds:.1f} s")
         for i in r.outliers[:10]:
             print(f"  outlier {pool.ids[i]}  score {r.outlier_scores[i]:.2f}")
+    return 0
+
+
+def _scores(args: argparse.Namespace) -> int:
+    import csv
+    import io
+
+    import numpy as np
+
+    from infopick._util import atomic_write
+    from infopick.select.dynamics import EARLY, EPOCHS, SCORES, cache_path, describe, dynamics_scores
+
+    if args.seeds < 1:
+        raise InfopickError(f"--seeds {args.seeds}: give at least 1")
+    out = Path(args.out)
+    _writable(out.parent)
+    pool = _load(args.data)
+    if pool.labels is None:
+        raise InfopickError(f"{args.data} has no labels: training-dynamics scores read every label")
+    with _status(f"training {args.seeds} run(s) of the {args.recipe} network on {len(pool)} images (cached after the first)"):
+        s = dynamics_scores(pool, recipe=args.recipe, seeds=args.seeds)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["index", "id", "label", *SCORES])
+    for i in range(len(pool)):
+        w.writerow([i, pool.ids[i], int(pool.labels[i]), *(repr(float(s[k][i])) for k in SCORES)])
+    with atomic_write(out, "w") as fh:
+        fh.write(buf.getvalue())
+    for seed in range(args.seeds):
+        d = describe(cache_path(np.asarray(pool.images), np.asarray(pool.labels, dtype=np.int64), args.recipe, seed, EPOCHS, EARLY))
+        print(f"cached run (seed {seed}): {d['file']} ({d['steps']} steps, {d['seconds']:.0f} s to score)", file=sys.stderr)
+    print(f"wrote {out}: {len(pool)} images, {args.seeds} run(s) averaged", file=sys.stderr)
     return 0
 
 

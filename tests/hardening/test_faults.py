@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.conftest import TINY_CLI
+
 ROOT = Path(__file__).parents[2]
 
 
@@ -32,8 +34,8 @@ def open_dir(tmp_path: Path) -> Path:
 
 
 def cli(args: list[str], home: Path, preexec: Callable[[], None] | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "INFOPICK_HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1", "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "infopick.cli", *args], env=env, capture_output=True, text=True,
+    env = {**os.environ, "INFOPICK_HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1", "COLUMNS": "200", "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", TINY_CLI, *args], env=env, capture_output=True, text=True,
                           preexec_fn=preexec, timeout=300, cwd=ROOT)
 
 

@@ -59,3 +59,25 @@ def test_refusals(noisy: infopick.Pool) -> None:
         select(noisy, 5, "el2n", keep="middle", seeds=1, epochs=6)
     with pytest.raises(infopick.InfopickError, match="reads labels"):
         select(infopick.make_pool(noisy.images), 5, "forgetting")
+
+
+def test_scores_command_writes_every_image_and_reuses_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+
+    from infopick.cli import main
+
+    monkeypatch.setenv("INFOPICK_HOME", str(tmp_path / "home"))
+    monkeypatch.setitem(recipes.RECIPES, "fast", tiny())
+    out = tmp_path / "s" / "scores.csv"
+    assert main(["scores", "--data", "digits", "--seeds", "1", "--out", str(out)]) == 0, capsys.readouterr().err
+    rows = list(csv.DictReader(out.open()))
+    d = infopick.load("digits")
+    s = dynamics_scores(d, seeds=1)
+    assert len(rows) == len(d) and list(rows[0]) == ["index", "id", "label", "forgetting", "el2n", "grand"]
+    assert [float(r["el2n"]) for r in rows] == s["el2n"].tolist() and rows[5]["id"] == d.ids[5]
+    t0 = time.perf_counter()
+    assert main(["scores", "--data", "digits", "--seeds", "1", "--out", str(out)]) == 0
+    assert time.perf_counter() - t0 < 5 and "cached run (seed 0)" in capsys.readouterr().err
+    assert main(["scores", "--data", "digits", "--seeds", "0", "--out", str(out)]) == 2
+    assert capsys.readouterr().err.startswith("error: --seeds 0")

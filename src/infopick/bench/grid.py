@@ -57,9 +57,11 @@ def _execute(pool: Any, config: BenchConfig, out: Path, todo: list[Cell]):  # ty
     if config.engine == "ray":
         import torch
 
-        # Each cell a Ray task at this process's torch thread count (so results equal the local engine's).
-        threads = torch.get_num_threads()
-        yield from RayEngine(config.address).as_completed(ray_cell, [(config, str(out), c, recipe, threads) for c in todo])
+        # Each cell a Ray task at this process's torch thread count (so results equal the local engine's),
+        # asking Ray for as many CPUs; capped at the largest node (OMP_NUM_THREADS=1 here: one cell per CPU).
+        ray = RayEngine(config.address)
+        threads = max(1, min(torch.get_num_threads(), ray.largest_node_cpus()))
+        yield from ray.as_completed(ray_cell, [(config, str(out), c, recipe, threads) for c in todo], cpus=threads)
     elif config.workers == 1 or len(todo) <= 1:
         state: dict[str, Any] = {}
         yield from LocalEngine().as_completed(lambda c: run_cell(pool, c, config, out, state, recipe), [(c,) for c in todo])

@@ -52,6 +52,22 @@ def write_report(directory: str | Path, out: str | Path | None = None) -> Path:
     return path
 
 
+_GROUP_ORDER = ("label-free", "active learning (reads the labels it asks for)", "training dynamics (reads all labels)",
+                "reads all labels")
+
+
+def _group(strategy: str, label_use: str) -> str:
+    """The table heading a strategy's rows go under: what labels it reads (and, for oracles, its family)."""
+    from infopick.select import registry
+
+    if label_use == "none":
+        return _GROUP_ORDER[0]
+    if label_use == "picked":
+        return _GROUP_ORDER[1]
+    cls = registry().get(strategy)
+    return _GROUP_ORDER[2] if getattr(cls, "family", None) == "dynamics" else _GROUP_ORDER[3]
+
+
 def _groups(rows: list[dict[str, Any]]) -> dict[tuple[str, int], list[dict[str, Any]]]:
     out: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for r in sorted(rows, key=lambda r: (r["budget"], r["strategy"] != "random", r["strategy"], r["seed"])):
@@ -255,8 +271,11 @@ def _page(cfg: dict[str, Any], rows: list[dict[str, Any]], groups: dict[tuple[st
     names = [m for m in c.get("measures", []) if m in measures]
     head = ["strategy", "labels", "K", "seeds", f"{which} acc. % (mean ± sd)", "pool acc. %", f"vs random ({which}, 95 % CI)",
             *[f"{m} M/N" for m in names], "select s"]
-    body = []
-    for (s, b), rs in groups.items():
+    body, shown = [], None
+    for (s, b), rs in sorted(groups.items(), key=lambda kv: _GROUP_ORDER.index(_group(kv[0][0], kv[1][0]["label_use"]))):
+        if (title := _group(s, rs[0]["label_use"])) != shown:  # label-free first; label-using rows under their own heading
+            body.append(f'<tr><th colspan="{len(head)}">{html.escape(title)}</th></tr>')
+            shown = title
         acc = [r[metric] for r in rs]
         ref = groups.get(("random", b))
         if s != "random" and ref:

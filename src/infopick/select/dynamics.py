@@ -39,11 +39,13 @@ from infopick.typing import Features
 
 CACHE_VERSION = 1
 SCORES = ("forgetting", "el2n", "grand")
+EPOCHS = 10.0  # passes over the pool per training run
+EARLY = 0.2  # share of the run after which EL2N and GraNd are read
 
 
 def dynamics_scores(
-    images: Any, labels: npt.ArrayLike | None = None, *, recipe: str = "fast", seeds: int = 2, epochs: float = 10.0,
-    early: float = 0.2,
+    images: Any, labels: npt.ArrayLike | None = None, *, recipe: str = "fast", seeds: int = 2, epochs: float = EPOCHS,
+    early: float = EARLY,
 ) -> dict[str, npt.NDArray[np.float64]]:
     """Per-image forgetting events, EL2N and GraNd (n,), each the mean over ``seeds`` runs; from a pool or (images, labels)."""
     from infopick.data.pool import Pool
@@ -58,13 +60,19 @@ def dynamics_scores(
     return {k: np.mean([r[k] for r in runs], axis=0) for k in SCORES}
 
 
-def _cached_run(x: np.ndarray, y: npt.NDArray[np.int64], recipe: str, seed: int, epochs: float, early: float) -> dict[str, Any]:
+def cache_path(x: np.ndarray, y: npt.NDArray[np.int64], recipe: str, seed: int, epochs: float, early: float) -> Path:
+    """Where one training run's scores of (images ``x``, labels ``y``) are cached under ``$INFOPICK_HOME``."""
     from infopick.data.mnist import home
+
+    key = {"recipe": get_recipe(recipe).to_dict(), "seed": seed, "epochs": epochs, "early": early, "v": CACHE_VERSION}
+    return home() / "dynamics" / f"scores-{content_digest((x, y), key)}.npz"
+
+
+def _cached_run(x: np.ndarray, y: npt.NDArray[np.int64], recipe: str, seed: int, epochs: float, early: float) -> dict[str, Any]:
     from infopick.torchkit.dynamics import score_dynamics
 
     rec = get_recipe(recipe)
-    key = {"recipe": rec.to_dict(), "seed": seed, "epochs": epochs, "early": early, "v": CACHE_VERSION}
-    path = home() / "dynamics" / f"scores-{content_digest((x, y), key)}.npz"
+    path = cache_path(x, y, recipe, seed, epochs, early)
     try:
         with np.load(path, allow_pickle=False) as z:
             if all(z[k].shape == (len(x),) for k in SCORES):
@@ -88,7 +96,7 @@ class _Dynamics(Strategy):
     seed_free = True  # scores come from fixed training seeds; the selection seed only breaks ties
     score_name: str
 
-    def __init__(self, *, recipe: str = "fast", seeds: int = 2, epochs: float = 10.0, early: float = 0.2,
+    def __init__(self, *, recipe: str = "fast", seeds: int = 2, epochs: float = EPOCHS, early: float = EARLY,
                  keep: str = "hardest") -> None:
         self.recipe = recipe
         self.seeds = seeds
@@ -151,7 +159,7 @@ class CCS(_Dynamics):
     seed_free = False  # samples within each stratum
     zero_ok = ("prune",)
 
-    def __init__(self, *, recipe: str = "fast", seeds: int = 2, epochs: float = 10.0, early: float = 0.2, prune: float = 0.1,
+    def __init__(self, *, recipe: str = "fast", seeds: int = 2, epochs: float = EPOCHS, early: float = EARLY, prune: float = 0.1,
                  strata: int = 50) -> None:
         super().__init__(recipe=recipe, seeds=seeds, epochs=epochs, early=early)
         self.prune = prune
