@@ -35,3 +35,12 @@ def rho_text(x: object, y: object) -> str:
 
     rho, lo, hi = spearman_interval(x, y)  # type: ignore[arg-type]
     return f"{rho:.3f} | [{lo:.2f}, {hi:.2f}]"
+
+
+def mean_sd(xs: list[float], digits: int = 2) -> str:
+    """"mean ± sd" over seeds as the tables print it (one value alone; "-" for none)."""
+    import statistics
+
+    if not xs:
+        return "-"
+    return f"{statistics.mean(xs):.{digits}f} ± {statistics.stdev(xs):.{digits}f}" if len(xs) > 1 else f"{xs[0]:.{digits}f}"

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import infopick
-from benchmarks.common import load_rows, recipe_id, results_dir
+from benchmarks.common import load_rows, mean_sd, recipe_id, results_dir
 from infopick.bench.stats import welch_bounds
 from infopick.measure import fit_pool
 
@@ -140,7 +140,7 @@ def table(out: Path = RESULTS, strategies: tuple[str, ...] = ("random", "auto"))
             if net:
                 curves.setdefault(s, ([], []))[0].append(k)
                 curves[s][1].append(statistics.mean(net))
-            cells.append(f"{_ms(test)} | {_ms(pool)} | {_ms(net, 4)} | {_ms(inv, 4)}")
+            cells.append(f"{mean_sd(test)} | {mean_sd(pool)} | {mean_sd(net, 4)} | {mean_sd(inv, 4)}")
         a, b = [r["accuracy_test"] for r in _cells(rows, "auto", k)], [r["accuracy_test"] for r in _cells(rows, "random", k)]
         diff = "" if len(a) < 2 or len(b) < 2 or k >= rows[0]["n"] else "{:+.2f} [{:+.2f}, {:+.2f}]".format(*welch_bounds(a, b))
         lines.append(f"| {k} | " + " | ".join(cells) + f" | {diff} |")
@@ -160,12 +160,6 @@ def table(out: Path = RESULTS, strategies: tuple[str, ...] = ("random", "auto"))
             notes.append(f"{s}: K holding {q:.1%} of N under the network (log-K interpolation of the seed means): "
                          f"{'not reached' if kq is None else f'{kq:.0f}'}")
     return "\n".join(lines) + "\n\n" + "\n".join(f"- {x}" for x in notes)
-
-
-def _ms(xs: list[float], digits: int = 2) -> str:
-    if not xs:
-        return "-"
-    return f"{statistics.mean(xs):.{digits}f} ± {statistics.stdev(xs):.{digits}f}" if len(xs) > 1 else f"{xs[0]:.{digits}f}"
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import load_rows, results_dir
+from benchmarks.common import load_rows, mean_sd, results_dir
 from benchmarks.curve.run import RESULTS as CURVE
 from benchmarks.curve.run import k_for_share
 from benchmarks.curve.run import run as run_cells
@@ -76,12 +76,6 @@ def _cells(rows: list[dict[str, Any]], strategy: str, budget: int) -> list[dict[
     return [r for r in rows if r["strategy"] == strategy and r["budget"] == budget]
 
 
-def _ms(xs: list[float], digits: int = 2) -> str:
-    if not xs:
-        return "-"
-    return f"{statistics.mean(xs):.{digits}f} ± {statistics.stdev(xs):.{digits}f}" if len(xs) > 1 else f"{xs[0]:.{digits}f}"
-
-
 def _diff(a: list[float], b: list[float]) -> str:
     return "-" if len(a) < 2 or len(b) < 2 else "{:+.2f} [{:+.2f}, {:+.2f}]".format(*welch_bounds(a, b))
 
@@ -104,9 +98,9 @@ def table() -> str:
             net = [r["fraction"]["network"] for r in c if "network" in r["fraction"]]
             rnd, auto = ([r["accuracy_test"] for r in _cells(ref, x, k)] for x in ("random", "auto"))
             use = "all" if s in STRATEGIES else "none"
-            lines.append(f"| {s} ({use}) | {k} | {_ms(test)} | {_ms([r['accuracy_pool'] for r in c])} | "
+            lines.append(f"| {s} ({use}) | {k} | {mean_sd(test)} | {mean_sd([r['accuracy_pool'] for r in c])} | "
                          f"{'' if s == 'random' else _diff(test, rnd)} | {'' if s == 'auto' else _diff(test, auto)} | "
-                         f"{_ms(net, 4) if net else '-'} |")
+                         f"{mean_sd(net, 4) if net else '-'} |")
             if net:
                 ks.append(k)
                 shares.append(statistics.mean(net))
@@ -147,7 +141,7 @@ def stress(play: bool) -> str:
             continue
         test = [r["accuracy_test"] for r in c]
         use = "all" if s.split(":")[0] in STRATEGIES else "none"
-        lines.append(f"| {s} ({use}) | {len(c)} | {_ms(test)} | {'' if s == 'random' else _diff(test, rnd)} | "
+        lines.append(f"| {s} ({use}) | {len(c)} | {mean_sd(test)} | {'' if s == 'random' else _diff(test, rnd)} | "
                      f"{statistics.mean(r['junk_share'] for r in c):.3f} |")
     text = "\n".join(lines)
     STRESS.write_text(text + "\n")

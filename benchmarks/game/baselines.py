@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import infopick
-from benchmarks.common import load_rows, recipe_id, results_dir
+from benchmarks.common import load_rows, mean_sd, recipe_id, results_dir
 from infopick.select.base import get_strategy
 
 RESULTS = results_dir("game") / "game_baselines.jsonl"
@@ -86,15 +86,11 @@ def table() -> str:
         pool = [r["accuracy_pool"] for r in rs]
         label = infopick.registry()[strategy].label_use.value
         out.append(
-            f"| {recipe} | {budget} | {strategy} | {label} | {len(rs)} | {_ms(test)} | {_ms(pool)} | "
+            f"| {recipe} | {budget} | {strategy} | {label} | {len(rs)} | {mean_sd(test)} | {mean_sd(pool)} | "
             f"{' / '.join(f'{t:.2f}' for t in test)} | {statistics.median(r['seconds']['train'] for r in rs):.0f} | "
             f"{statistics.median(r['seconds']['eval'] for r in rs):.0f} |"
         )
     return "\n".join(out)
-
-
-def _ms(xs: list[float]) -> str:
-    return f"{statistics.mean(xs):.2f} ± {statistics.stdev(xs):.2f}" if len(xs) > 1 else f"{xs[0]:.2f}"
 
 
 def main() -> None:

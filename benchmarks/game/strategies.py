@@ -20,7 +20,7 @@ import json
 import statistics
 
 import infopick
-from benchmarks.common import load_rows, recipe_id, results_dir
+from benchmarks.common import load_rows, mean_sd, recipe_id, results_dir
 from benchmarks.game.baselines import run
 from infopick.select.base import get_strategy
 
@@ -49,7 +49,7 @@ def table(recipe: str) -> str:
             diff = f"{statistics.mean(pool) - base_pool:+.2f}" if base_pool is not None and strategy != "random" else ""
             hist = [min(r["class_histogram"].values()) for r in rs], [max(r["class_histogram"].values()) for r in rs]
             label = infopick.registry()[strategy].label_use.value
-            out.append(f"| {budget} | {strategy}{f' ({changed})' if changed else ''} | {emb or '-'} | {label} | {len(rs)} | {_ms(test)} | {_ms(pool)} | {diff} | "
+            out.append(f"| {budget} | {strategy}{f' ({changed})' if changed else ''} | {emb or '-'} | {label} | {len(rs)} | {mean_sd(test)} | {mean_sd(pool)} | {diff} | "
                        f"{statistics.median(r['seconds']['select'] for r in rs):.1f} | {min(hist[0])}-{max(hist[1])} |")
     return "\n".join(out)
 
@@ -58,10 +58,6 @@ def _changed(r: dict) -> str:
     """The parameters a cell ran with that differ from the strategy's current defaults, as 'k=20'."""
     default = get_strategy(r["strategy"]).params()
     return ", ".join(f"{k}={v}" for k, v in sorted(r.get("params", default).items()) if default.get(k) != v)
-
-
-def _ms(xs: list[float]) -> str:
-    return f"{statistics.mean(xs):.2f} ± {statistics.stdev(xs):.2f}" if len(xs) > 1 else f"{xs[0]:.2f}"
 
 
 def main() -> None:
