@@ -48,18 +48,16 @@ def score() -> dict[str, Any]:
     import numpy as np
 
     import infopick
-    from infopick.data.mnist import home
-    from infopick.select.dynamics import describe, dynamics_scores
+    from infopick.select.dynamics import describe, dynamics_runs, dynamics_scores
 
     pool = infopick.load("mnist")
     t0 = time.perf_counter()
     s = dynamics_scores(pool)
     first = time.perf_counter() - t0
     t0 = time.perf_counter()
-    dynamics_scores(pool)
+    paths = [path for path, _ in dynamics_runs(pool)]  # the cached runs just made (or read): exactly these files
     again = time.perf_counter() - t0
-    runs = sorted((describe(p) for p in (home() / "dynamics").glob("scores-*.npz")), key=lambda d: d["file"])
-    runs = [d for d in runs if d["n"] == len(pool)]
+    runs = [describe(p) for p in paths]
     f = s["forgetting"]
     out = {"n": len(pool), "runs": [{k: d[k] for k in ("steps", "seconds")} for d in runs],
            "seconds_scoring_total": sum(d["seconds"] for d in runs), "seconds_this_call": first, "seconds_cached_call": again,

@@ -272,8 +272,9 @@ def _page(cfg: dict[str, Any], rows: list[dict[str, Any]], groups: dict[tuple[st
     head = ["strategy", "labels", "K", "seeds", f"{which} acc. % (mean ± sd)", "pool acc. %", f"vs random ({which}, 95 % CI)",
             *[f"{m} M/N" for m in names], "select s"]
     body, shown = [], None
-    for (s, b), rs in sorted(groups.items(), key=lambda kv: _GROUP_ORDER.index(_group(kv[0][0], kv[1][0]["label_use"]))):
-        if (title := _group(s, rs[0]["label_use"])) != shown:  # label-free first; label-using rows under their own heading
+    titled = [(_group(s, rs[0]["label_use"]), (s, b), rs) for (s, b), rs in groups.items()]
+    for title, (s, b), rs in sorted(titled, key=lambda t: _GROUP_ORDER.index(t[0])):  # stable: budget order kept within a group
+        if title != shown:  # label-free first; label-using rows under their own heading
             body.append(f'<tr><th colspan="{len(head)}">{html.escape(title)}</th></tr>')
             shown = title
         acc = [r[metric] for r in rs]

@@ -19,7 +19,7 @@ with 30 wrong labels, 20 % found 80 % of them in the EL2N top 60, 30 % and 50 % 
 Scores are averaged over ``seeds`` training runs (seeds 0..seeds-1, not the selection seed) and
 cached per pool images, labels, recipe content, epochs, early and seed under
 ``$INFOPICK_HOME/dynamics/``: a second budget or selection seed reads them in a second.
-``dynamics_scores(pool)`` gives them to a Python user.
+``dynamics_scores(pool)`` gives them to a Python user (``dynamics_runs``: each run with its cache file).
 """
 
 from __future__ import annotations
@@ -48,6 +48,15 @@ def dynamics_scores(
     early: float = EARLY,
 ) -> dict[str, npt.NDArray[np.float64]]:
     """Per-image forgetting events, EL2N and GraNd (n,), each the mean over ``seeds`` runs; from a pool or (images, labels)."""
+    runs = dynamics_runs(images, labels, recipe=recipe, seeds=seeds, epochs=epochs, early=early)
+    return {k: np.mean([r[k] for _, r in runs], axis=0) for k in SCORES}
+
+
+def dynamics_runs(
+    images: Any, labels: npt.ArrayLike | None = None, *, recipe: str = "fast", seeds: int = 2, epochs: float = EPOCHS,
+    early: float = EARLY,
+) -> list[tuple[Path, dict[str, npt.NDArray[np.float64]]]]:
+    """Each training run (seeds 0..seeds-1): its cache file and its three scores (n,), scored first where not cached."""
     from infopick.data.pool import Pool
 
     if isinstance(images, Pool):
@@ -56,8 +65,7 @@ def dynamics_scores(
     if labels is None:
         raise InfopickError("training-dynamics scores read every label and the pool has none")
     x, y = np.asarray(images), np.asarray(labels, dtype=np.int64)
-    runs = [_cached_run(x, y, recipe, seed, epochs, early) for seed in range(seeds)]
-    return {k: np.mean([r[k] for r in runs], axis=0) for k in SCORES}
+    return [_cached_run(x, y, recipe, seed, epochs, early) for seed in range(seeds)]
 
 
 def cache_path(x: np.ndarray, y: npt.NDArray[np.int64], recipe: str, seed: int, epochs: float, early: float) -> Path:
@@ -68,7 +76,8 @@ def cache_path(x: np.ndarray, y: npt.NDArray[np.int64], recipe: str, seed: int, 
     return home() / "dynamics" / f"scores-{content_digest((x, y), key)}.npz"
 
 
-def _cached_run(x: np.ndarray, y: npt.NDArray[np.int64], recipe: str, seed: int, epochs: float, early: float) -> dict[str, Any]:
+def _cached_run(x: np.ndarray, y: npt.NDArray[np.int64], recipe: str, seed: int, epochs: float,
+                early: float) -> tuple[Path, dict[str, Any]]:
     from infopick.torchkit.dynamics import score_dynamics
 
     rec = get_recipe(recipe)
@@ -76,7 +85,7 @@ def _cached_run(x: np.ndarray, y: npt.NDArray[np.int64], recipe: str, seed: int,
     try:
         with np.load(path, allow_pickle=False) as z:
             if all(z[k].shape == (len(x),) for k in SCORES):
-                return {k: z[k] for k in SCORES}
+                return path, {k: z[k] for k in SCORES}
     except (OSError, ValueError, KeyError):
         pass  # absent or damaged: score again
     s = score_dynamics(x, y, int(y.max()) + 1, recipe=rec, seed=seed, epochs=epochs, early=early)
@@ -84,7 +93,7 @@ def _cached_run(x: np.ndarray, y: npt.NDArray[np.int64], recipe: str, seed: int,
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(path, "wb") as fh:
         np.savez(fh, forgetting=s.forgetting, el2n=s.el2n, grand=s.grand, seconds=np.array(s.seconds), steps=np.array(s.steps))
-    return out
+    return path, out
 
 
 class _Dynamics(Strategy):
