@@ -259,7 +259,7 @@ def _measure(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from infopick.bench import BenchConfig, cells, estimate, pending, read_rows, run_grid, validate
+    from infopick.bench import BenchConfig, ResultStore, cells, estimate, pending, read_rows, run_grid, validate
     from infopick.provenance import environment
 
     try:
@@ -276,6 +276,8 @@ def _bench(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not args.dry_run:  # a dry run creates nothing
         _writable(out)
+        with ResultStore(out):  # a directory another bench holds is refused now, not after loading and calibrating
+            pass
     pool = _load(args.data)
     own = _own_features(args, pool, None)  # the strategies' inputs are checked against it in validate()
     if own is not None:

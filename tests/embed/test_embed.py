@@ -20,7 +20,8 @@ def knn_label_agreement(z: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(y[knn_graph(z, 1).indices[:, 0]] == y))
 
 
-@pytest.mark.parametrize("name", list(embedders()))
+# UMAP's determinism is the thread-count test's below (its two runs differ only in threads): it costs 5 s a run.
+@pytest.mark.parametrize("name", [name for name in embedders() if name != "umap"])
 def test_every_embedding_gives_finite_float32_rows_deterministically(name: str, digits: infopick.Pool, home: Path) -> None:
     a = embed(digits, name, seed=0, cache=False, **QUICK.get(name, {}))
     b = embed(digits, name, seed=0, cache=False, **QUICK.get(name, {}))
@@ -96,4 +97,5 @@ def test_an_embedding_is_the_same_at_any_blas_thread_count(digits: infopick.Pool
         two = embed(digits, method, cache=False)
     with threadpool_limits(limits=1):
         one = embed(digits, method, cache=False)
+    assert one.dtype == np.float32 and one.shape[0] == len(digits) and np.all(np.isfinite(one))
     assert np.array_equal(one, two)

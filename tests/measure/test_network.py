@@ -56,18 +56,16 @@ def test_near_copies_add_far_less_than_new_images(tiny_fast: Path) -> None:
 
     d = infopick.load("digits")
     assert d.labels is not None
-    ratios = []
-    for s in (0, 1):
-        rng = np.random.default_rng(s)
-        picked = rng.choice(len(d), 100, replace=False)
-        new = rng.choice(np.setdiff1d(np.arange(len(d)), picked), 100, replace=False)
-        copies = perturb(d.images[picked], Nuisance(strength=1.0), rng)
-        pool = infopick.make_pool(np.concatenate([d.images, copies]), np.concatenate([d.labels, d.labels[picked]]))
-        fitted = fit_pool(pool, "network", seed=0).fitted
-        base = fitted.bits(picked)
-        ratios.append((fitted.bits(np.concatenate([picked, len(d) + np.arange(100)])) - base)
-                      / (fitted.bits(np.concatenate([picked, new])) - base))
-    assert np.mean(ratios) < 0.25  # measured -0.11 / -0.03 (seeds 0 / 1): copies add nothing beyond training noise
+    rng = np.random.default_rng(0)
+    picked = rng.choice(len(d), 100, replace=False)
+    new = rng.choice(np.setdiff1d(np.arange(len(d)), picked), 100, replace=False)
+    copies = perturb(d.images[picked], Nuisance(strength=1.0), rng)
+    pool = infopick.make_pool(np.concatenate([d.images, copies]), np.concatenate([d.labels, d.labels[picked]]))
+    fitted = fit_pool(pool, "network", seed=0).fitted
+    base = fitted.bits(picked)
+    ratio = (fitted.bits(np.concatenate([picked, len(d) + np.arange(100)])) - base) / (fitted.bits(np.concatenate([picked, new])) - base)
+    # Measured -0.11 (and -0.03 with seed 1, dropped for the suite's time): copies add nothing beyond training noise.
+    assert ratio < 0.25
 
 
 def test_no_label_is_coded_by_a_network_that_trained_on_it(tiny_fast: Path, monkeypatch: pytest.MonkeyPatch) -> None:
