@@ -162,6 +162,91 @@ def table(out: Path = RESULTS, strategies: tuple[str, ...] = ("random", "auto"))
     return "\n".join(lines) + "\n\n" + "\n".join(f"- {x}" for x in notes)
 
 
+def versus_random(out: Path = RESULTS) -> str:
+    """Every strategy of the curve against ``random`` per K: test % mean ± sd over seeds, and the difference [95 % CI]."""
+    rows = load_rows(out)
+    strategies = [s for s in dict.fromkeys(r["strategy"] for r in rows) if s != "random"]
+    budgets = sorted({r["budget"] for r in rows if r["budget"] < r["n"]})
+    lines = ["| K | random test % | " + " | ".join(f"{s} test % | {s} - random [95 % CI]" for s in strategies) + " |",
+             "|---" * (2 + 2 * len(strategies)) + "|"]
+    for k in budgets:
+        b = [r["accuracy_test"] for r in _cells(rows, "random", k)]
+        cells = [mean_sd(b)]
+        for s in strategies:
+            a = [r["accuracy_test"] for r in _cells(rows, s, k)]
+            diff = "{:+.2f} [{:+.2f}, {:+.2f}]".format(*welch_bounds(a, b)) if len(a) > 1 and len(b) > 1 else ""
+            cells += [mean_sd(a), diff]
+        lines.append(f"| {k} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def network_agreement(out: Path = RESULTS, also: tuple[Path, ...] = (results_dir("dynamics") / "curve.jsonl",)) -> str:
+    """Issue 17 item 4: at one K, across the subsets that have the ``network`` M/N (one per strategy, seed 0),
+    Spearman rho of each label-free measure's M/N with it, and of each with the test accuracy."""
+    from benchmarks.common import rho_text
+
+    rows = [r for path in (out, *also) for r in load_rows(path) if "network" in r["fraction"] and r["budget"] < r["n"]]
+    measures = list(LABEL_FREE)
+    lines = ["| K | subsets | " + " | ".join(f"rho({m}, network) | [95 % CI]" for m in measures)
+             + " | rho(network, test %) | [95 % CI] | " + " | ".join(f"rho({m}, test %) | [95 % CI]" for m in measures) + " |",
+             "|---" * (2 + 2 * (2 * len(measures) + 1)) + "|"]
+    for k in sorted({r["budget"] for r in rows}):
+        c = [r for r in rows if r["budget"] == k]
+        if len(c) < 4:  # a rank correlation of 3 points says nothing
+            continue
+        net, test = [r["fraction"]["network"] for r in c], [r["accuracy_test"] for r in c]
+        parts = [rho_text([r["fraction"][m] for r in c], net) for m in measures] + [rho_text(net, test)]
+        parts += [rho_text([r["fraction"][m] for r in c], test) for m in measures]
+        lines.append(f"| {k} | {len(c)} ({', '.join(r['strategy'] for r in c)}) | " + " | ".join(parts) + " |")
+    return "\n".join(lines)
+
+
+def figure(out: Path = RESULTS) -> Path:
+    """results/curve.png: test accuracy against K (log) with 95 % t-bands over seeds and the whole pool's
+    level; the ``network`` M/N against K with the 90 / 99 / 99.9 % levels (seed-0 cells)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from infopick.bench.stats import mean_interval
+
+    rows = load_rows(out)
+    n = rows[0]["n"]
+    strategies = list(dict.fromkeys(r["strategy"] for r in rows))
+    fig, (acc, net) = plt.subplots(1, 2, figsize=(12, 4.5))
+    for i, s in enumerate(strategies):
+        style: dict[str, Any] = {"color": "black", "ls": "--"} if s == "random" else {"color": f"C{i % 10}"}
+        ks = sorted({r["budget"] for r in rows if r["strategy"] == s and r["budget"] < n})
+        stats = [mean_interval([r["accuracy_test"] for r in _cells(rows, s, k)]) for k in ks]
+        mean, half = [m for m, _ in stats], [h if math.isfinite(h) else 0.0 for _, h in stats]
+        acc.plot(ks, mean, marker="o", ms=4, label=s, **style)
+        acc.fill_between(ks, [m - h for m, h in zip(mean, half, strict=True)], [m + h for m, h in zip(mean, half, strict=True)],
+                         alpha=0.15, color=style["color"])
+        pts = [(k, statistics.mean(r["fraction"]["network"] for r in c)) for k in ks
+               if (c := [r for r in _cells(rows, s, k) if "network" in r["fraction"]])]
+        if pts:
+            net.plot([k for k, _ in pts], [100 * f for _, f in pts], marker="o", ms=4, label=s, **style)
+    whole = [r["accuracy_test"] for r in rows if r["budget"] >= n]
+    if whole:
+        acc.axhline(statistics.mean(whole), color="grey", lw=1, ls=":", label=f"whole pool (K = {n})")
+    acc.set(xscale="log", ylim=(90, 100), xlabel="K (images picked; log scale)", ylabel="test accuracy (%)",
+            title="")
+    acc.set_title("MNIST, fast recipe: test accuracy, mean over seeds, 95 % band", fontsize=9)
+    for q in (90, 99, 99.9):
+        net.axhline(q, color="grey", lw=0.6, ls=":")
+    net.set(xscale="log", ylim=(80, 100.5), xlabel="K (images picked; log scale)", ylabel="network M/N (%)",
+            title="")
+    net.set_title("network M/N: share of N the K images hold (seed 0); 90 / 99 / 99.9 % dotted", fontsize=9)
+    for ax in (acc, net):
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    path = out.with_suffix(".png")
+    fig.savefig(path, dpi=110)
+    return path
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--strategies", default="random,auto")
@@ -169,9 +254,17 @@ def main() -> None:
     p.add_argument("--seeds", type=int, default=3)
     p.add_argument("--network-seeds", default="0", help="the seeds whose cells also get the network measure (each: 3 trainings)")
     p.add_argument("--table", action="store_true")
+    p.add_argument("--figure", action="store_true", help="accuracy and network M/N against K -> results/curve.png")
     a = p.parse_args()
+    if a.figure:
+        print(f"wrote {figure()}")
+        return
     if a.table:
         print(table())
+        print("\nEvery strategy against random (test %, fast, seeds as measured):\n")
+        print(versus_random())
+        print("\nAt one K, do the label-free measures rank the subsets as the network does (seed-0 cells)?\n")
+        print(network_agreement())
         return
     run(a.strategies.split(","), [int(b) for b in a.budgets.split(",")], a.seeds,
         {int(s) for s in a.network_seeds.split(",") if s})
