@@ -13,9 +13,12 @@ import shlex
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from infopick.errors import InfopickError
+
+if TYPE_CHECKING:
+    from infopick.bench import BenchConfig, ResultStore
 
 EXIT_USAGE = 2
 
@@ -259,8 +262,7 @@ def _measure(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from infopick.bench import BenchConfig, ResultStore, cells, estimate, pending, read_rows, run_grid, validate
-    from infopick.provenance import environment
+    from infopick.bench import BenchConfig, ResultStore
 
     try:
         budgets = tuple(int(b) for b in args.budgets.split(","))
@@ -274,15 +276,23 @@ def _bench(args: argparse.Namespace) -> int:
     if args.features and args.embed:
         raise InfopickError("--features replaces --embed: give one of them")
     out = Path(args.out)
-    if not args.dry_run:  # a dry run creates nothing
-        _writable(out)
-        with ResultStore(out):  # a directory another bench holds is refused now, not after loading and calibrating
-            pass
+    if args.dry_run:  # a dry run creates nothing
+        return _bench_in(args, config, out, None)
+    _writable(out)
+    with ResultStore(out) as store:  # held from the start: a directory another bench holds is refused before any work
+        return _bench_in(args, config, out, store)
+
+
+def _bench_in(args: argparse.Namespace, config: BenchConfig, out: Path, store: ResultStore | None) -> int:
+    """The bench after its arguments: estimate, then (``store`` open, not a dry run) the grid."""
+    from dataclasses import replace
+
+    from infopick.bench import cells, estimate, pending, read_rows, run_grid, validate
+    from infopick.provenance import environment
+
     pool = _load(args.data)
     own = _own_features(args, pool, None)  # the strategies' inputs are checked against it in validate()
     if own is not None:
-        from dataclasses import replace
-
         config = replace(config, features=str(Path(args.features).resolve()), features_sha256=own.sha256)
     validate(config, len(pool))
     todo = pending(cells(config), read_rows(out / "results.jsonl"))
@@ -292,9 +302,9 @@ def _bench(args: argparse.Namespace) -> int:
           f"({est.detail['train_s_per_cell']:.0f} s training + {est.detail['eval_s_per_cell']:.0f} s scoring per cell, "
           f"{est.detail['once_s']:.0f} s once for embedding and measures, {config.workers} worker(s)); "
           f"peak memory about {est.peak_mib / 1024:.1f} GiB", file=sys.stderr)
-    if args.dry_run:
+    if store is None:
         return 0
-    rows = run_grid(pool, config, out, command="infopick " + shlex.join(args.argv), environment=environment(),
+    rows = run_grid(pool, config, store, command="infopick " + shlex.join(args.argv), environment=environment(),
                     report=lambda line: print(line, file=sys.stderr, flush=True))
     print(f"{len(rows)} cells in {out}/results.jsonl; the report: infopick report {out}", file=sys.stderr)
     return 0
@@ -329,10 +339,8 @@ def _scores(args: argparse.Namespace) -> int:
     import csv
     import io
 
-    import numpy as np
-
     from infopick._util import atomic_write
-    from infopick.select.dynamics import SCORES, describe, dynamics_runs
+    from infopick.select.dynamics import SCORES, describe, dynamics_runs, mean_of_runs
 
     if args.seeds < 1:
         raise InfopickError(f"--seeds {args.seeds}: give at least 1")
@@ -341,7 +349,7 @@ def _scores(args: argparse.Namespace) -> int:
     pool = _load(args.data)
     with _status(f"training {args.seeds} run(s) of the {args.recipe} network on {len(pool)} images (cached after the first)"):
         runs = dynamics_runs(pool, recipe=args.recipe, seeds=args.seeds)  # a pool without labels: one error line
-    s = {k: np.mean([r[k] for _, r in runs], axis=0) for k in SCORES}
+    s = mean_of_runs(runs)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["index", "id", "label", *SCORES])

@@ -20,29 +20,28 @@ from infopick.bench.store import ResultStore
 
 
 def run_grid(
-    pool: Any, config: BenchConfig, out: Path, *, command: str, environment: dict[str, Any],
+    pool: Any, config: BenchConfig, store: ResultStore, *, command: str, environment: dict[str, Any],
     report: Callable[[str], None] = print,
 ) -> list[dict[str, Any]]:
-    """Run every cell not yet in ``out/results.jsonl``; return all records of the grid."""
-    out = Path(out)
+    """Run every cell not yet in the open ``store`` (``DIR/results.jsonl``, its lock held by the caller);
+    return all records of the grid."""
+    out = store.dir
     todo_all = cells(config)
-    with ResultStore(out) as store:
-        check_directory(out, config)
-        write_config(out, config, command, environment)
-        pool_measures(pool, config, out, report)
-        todo = pending(todo_all, store.rows())
-        report(f"{len(todo_all) - len(todo)} of {len(todo_all)} cells already done; {len(todo)} to run")
-        t0 = time.perf_counter()
-        for finished, row in enumerate(_execute(pool, config, out, todo), start=1):
-            store.append(row)
-            elapsed = time.perf_counter() - t0
-            left = elapsed / finished * (len(todo) - finished)
-            report(f"[{len(todo_all) - len(todo) + finished}/{len(todo_all)}] {row['strategy']} K={row['budget']} seed {row['seed']}: "
-                   f"test {_pct(row['accuracy_test'])} pool {row['accuracy_pool']:.2f} %  ({row['seconds']['total']:.0f} s; "
-                   f"elapsed {elapsed:.0f} s, about {left:.0f} s left)")
-        rows = store.rows()
+    check_directory(out, config)
+    write_config(out, config, command, environment)
+    pool_measures(pool, config, out, report)
+    todo = pending(todo_all, store.rows())
+    report(f"{len(todo_all) - len(todo)} of {len(todo_all)} cells already done; {len(todo)} to run")
+    t0 = time.perf_counter()
+    for finished, row in enumerate(_execute(pool, config, out, todo), start=1):
+        store.append(row)
+        elapsed = time.perf_counter() - t0
+        left = elapsed / finished * (len(todo) - finished)
+        report(f"[{len(todo_all) - len(todo) + finished}/{len(todo_all)}] {row['strategy']} K={row['budget']} seed {row['seed']}: "
+               f"test {_pct(row['accuracy_test'])} pool {row['accuracy_pool']:.2f} %  ({row['seconds']['total']:.0f} s; "
+               f"elapsed {elapsed:.0f} s, about {left:.0f} s left)")
     wanted = {(c.strategy, c.budget, c.seed) for c in todo_all}
-    return [r for r in rows if (r["strategy"], r["budget"], r["seed"]) in wanted]
+    return [r for r in store.rows() if (r["strategy"], r["budget"], r["seed"]) in wanted]
 
 
 def _pct(x: float | None) -> str:

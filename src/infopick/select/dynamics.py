@@ -48,7 +48,11 @@ def dynamics_scores(
     early: float = EARLY,
 ) -> dict[str, npt.NDArray[np.float64]]:
     """Per-image forgetting events, EL2N and GraNd (n,), each the mean over ``seeds`` runs; from a pool or (images, labels)."""
-    runs = dynamics_runs(images, labels, recipe=recipe, seeds=seeds, epochs=epochs, early=early)
+    return mean_of_runs(dynamics_runs(images, labels, recipe=recipe, seeds=seeds, epochs=epochs, early=early))
+
+
+def mean_of_runs(runs: list[tuple[Path, dict[str, npt.NDArray[np.float64]]]]) -> dict[str, npt.NDArray[np.float64]]:
+    """Each score (n,) averaged over the runs that ``dynamics_runs`` returned."""
     return {k: np.mean([r[k] for _, r in runs], axis=0) for k in SCORES}
 
 
@@ -68,7 +72,7 @@ def dynamics_runs(
     return [_cached_run(x, y, recipe, seed, epochs, early) for seed in range(seeds)]
 
 
-def cache_path(x: np.ndarray, y: npt.NDArray[np.int64], recipe: str, seed: int, epochs: float, early: float) -> Path:
+def _cache_path(x: np.ndarray, y: npt.NDArray[np.int64], recipe: str, seed: int, epochs: float, early: float) -> Path:
     """Where one training run's scores of (images ``x``, labels ``y``) are cached under ``$INFOPICK_HOME``."""
     from infopick.data.mnist import home
 
@@ -81,7 +85,7 @@ def _cached_run(x: np.ndarray, y: npt.NDArray[np.int64], recipe: str, seed: int,
     from infopick.torchkit.dynamics import score_dynamics
 
     rec = get_recipe(recipe)
-    path = cache_path(x, y, recipe, seed, epochs, early)
+    path = _cache_path(x, y, recipe, seed, epochs, early)
     try:
         with np.load(path, allow_pickle=False) as z:
             if all(z[k].shape == (len(x),) for k in SCORES):
