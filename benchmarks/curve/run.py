@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import time
 from pathlib import Path
@@ -57,6 +58,7 @@ def run(strategies: list[str], budgets: list[int], seeds: int, network_seeds: se
     game = _game_rows()
     measures: dict[str, Any] = {}
     out.parent.mkdir(parents=True, exist_ok=True)
+    _add_network(pool, strategies, budgets, network_seeds, measures, out)
     for budget in budgets:
         for strategy in (["random"] if budget >= n else strategies):
             for seed in range(seeds):
@@ -85,20 +87,45 @@ def run(strategies: list[str], budgets: list[int], seeds: int, network_seeds: se
                     fractions[label] = measures[label].fraction(sel)
                     seconds[label] = time.perf_counter() - t1
                 if seed in network_seeds:
-                    if "network" not in measures:
-                        t1 = time.perf_counter()
-                        measures["network"] = fit_pool(pool, "network", seed=0, recipe=RECIPE)
-                        print(f"network N = {measures['network'].bits_pool:.0f} bits ({time.perf_counter() - t1:.0f} s, "
-                              f"cached after the first run)", flush=True)
-                    t1 = time.perf_counter()
-                    fractions["network"] = measures["network"].fraction(sel)
-                    seconds["network"] = time.perf_counter() - t1
+                    fractions["network"], seconds["network"] = _network_fraction(pool, sel, measures)
                 row.update({"fraction": fractions, "measure_seconds": seconds, "seconds_total": time.perf_counter() - t0})
                 with out.open("a") as fh:
                     fh.write(json.dumps(row) + "\n")
                 print(f"{strategy:8s} K={budget:5d} seed {seed}: test {row['accuracy_test']:.2f} pool {row['accuracy_pool']:.2f} "
                       f"({row['from']}) " + " ".join(f"{k} {v:.4f}" for k, v in fractions.items())
                       + f" ({row['seconds_total']:.0f} s)", flush=True)
+
+
+def _network_fraction(pool: infopick.Pool, sel: infopick.Selection, measures: dict[str, Any]) -> tuple[float, float]:
+    """The ``network`` M/N of ``sel`` and its seconds; the pool's fit (N) is made once and kept in ``measures``."""
+    if "network" not in measures:
+        t1 = time.perf_counter()
+        measures["network"] = fit_pool(pool, "network", seed=0, recipe=RECIPE)
+        print(f"network N = {measures['network'].bits_pool:.0f} bits ({time.perf_counter() - t1:.0f} s, "
+              f"cached after the first run)", flush=True)
+    t1 = time.perf_counter()
+    return measures["network"].fraction(sel), time.perf_counter() - t1
+
+
+def _add_network(pool: infopick.Pool, strategies: list[str], budgets: list[int], network_seeds: set[int],
+                 measures: dict[str, Any], out: Path) -> None:
+    """Cells already in ``out`` whose seed is in ``network_seeds`` but that lack the ``network`` M/N get it:
+    the subset is re-picked (it must have the stored class histogram) and the file rewritten whole after
+    each cell (a temporary file renamed over it, so a killed run loses at most the cell in progress)."""
+    rows = load_rows(out)
+    for i, r in enumerate(rows):
+        if (r["seed"] not in network_seeds or "network" in r["fraction"] or r["budget"] not in budgets
+                or r["strategy"] not in strategies or r["budget"] >= r["n"]):  # K = n: the same subset for every seed
+            continue
+        sel = infopick.select(pool, min(r["budget"], len(pool)), r["strategy"], seed=r["seed"])
+        if pool.class_histogram(sel.indices) != r["class_histogram"]:
+            raise SystemExit(f"{r['strategy']} K={r['budget']} seed {r['seed']}: the re-picked subset is not the stored one")
+        r["fraction"]["network"], r["measure_seconds"]["network"] = _network_fraction(pool, sel, measures)
+        tmp = out.with_suffix(".tmp")
+        tmp.write_text("".join(json.dumps(x) + "\n" for x in rows))
+        os.replace(tmp, out)
+        print(f"{r['strategy']:8s} K={r['budget']:5d} seed {r['seed']}: network {r['fraction']['network']:.4f} (added)", flush=True)
+        rows[i] = r
 
 
 def _cells(rows: list[dict[str, Any]], strategy: str, budget: int) -> list[dict[str, Any]]:
@@ -119,6 +146,23 @@ def k_for_share(ks: list[int], shares: list[float], target: float) -> float | No
             t = (target - s0) / (s1 - s0)
             return float(math.exp(math.log(k0) + t * (math.log(k1) - math.log(k0))))
     return None
+
+
+def _k_for_share_per_seed(rows: list[dict[str, Any]], strategy: str, q: float) -> dict[int, float | None]:
+    """Seed -> the K holding ``q`` of N on that seed's own network curve, for the seeds measured at every
+    budget below n; the whole pool's M/N (K = n, one subset whatever the seed) is shared by all seeds."""
+    n = rows[0]["n"]
+    whole = [r["fraction"]["network"] for r in rows if r["budget"] >= n and "network" in r["fraction"]]
+    budgets = sorted({r["budget"] for r in rows if r["strategy"] == strategy and r["budget"] < n})
+    out: dict[int, float | None] = {}
+    for seed in sorted({r["seed"] for r in rows if r["strategy"] == strategy}):
+        by_k = {r["budget"]: r["fraction"]["network"] for r in rows
+                if r["strategy"] == strategy and r["seed"] == seed and "network" in r["fraction"]}
+        if any(k not in by_k for k in budgets):
+            continue
+        ks, shares = budgets + ([n] if whole else []), [by_k[k] for k in budgets] + whole[:1]
+        out[seed] = k_for_share(ks, shares, q)
+    return out
 
 
 def table(out: Path = RESULTS, strategies: tuple[str, ...] = ("random", "auto")) -> str:
@@ -157,8 +201,14 @@ def table(out: Path = RESULTS, strategies: tuple[str, ...] = ("random", "auto"))
     for s, (ks, shares) in curves.items():
         for q in (0.9, 0.99, 0.999):
             kq = k_for_share(ks, shares, q)
+            per_seed = _k_for_share_per_seed(rows, s, q)
+            spread = ""
+            if len(per_seed) > 1:
+                vals = [v for v in per_seed.values() if v is not None]
+                spread = (f"; per seed {', '.join('not reached' if v is None else f'{v:.0f}' for v in per_seed.values())}"
+                          + (f" (mean {statistics.mean(vals):.0f} ± sd {statistics.stdev(vals):.0f})" if len(vals) > 1 else ""))
             notes.append(f"{s}: K holding {q:.1%} of N under the network (log-K interpolation of the seed means): "
-                         f"{'not reached' if kq is None else f'{kq:.0f}'}")
+                         f"{'not reached' if kq is None else f'{kq:.0f}'}{spread}")
     return "\n".join(lines) + "\n\n" + "\n".join(f"- {x}" for x in notes)
 
 

@@ -27,15 +27,12 @@ from infopick.bench.stats import welch_bounds
 def pick(pool, budget: int, spec: str, seed: int):
     """``spec`` is a strategy name, ``NAME:KEY=VALUE[:KEY=VALUE]`` (with parameters), or ``auto+NAME``:
     auto's nuisance screen, then NAME on the rows it kept."""
-    from infopick import select
+    from infopick import parse_params, select
 
     spec, *given = spec.split(":")
     name, _, delegate = spec.partition("+")
-    params: dict[str, object] = {"delegate": delegate} if delegate else {}
-    for kv in given:
-        key, _, value = kv.partition("=")
-        params[key] = float(value) if value.replace(".", "", 1).isdigit() else value
-    return select(pool, budget, name, seed=seed, **params)
+    params = {"delegate": delegate} if delegate else {}
+    return select(pool, budget, name, seed=seed, **params, **parse_params(given, spec))
 
 
 def run(out: Path, names: list[str], strategies: list[str], seeds: int, only: set[int] | None = None,

@@ -7,6 +7,7 @@
 100
 """
 
+from infopick._registry import parse_params
 from infopick.data import Pool, load, make_pool
 from infopick.embed import embed  # the function; the subpackage stays importable as infopick.embed.*
 from infopick.errors import BudgetError, DataError, InfopickError, UnknownNameError
@@ -16,5 +17,5 @@ from infopick.version import __version__
 
 __all__ = [
     "Pool", "load", "make_pool", "embed", "select", "play", "Selection", "Strategy", "LabelUse", "register",
-    "registry", "GameResult", "InfopickError", "DataError", "BudgetError", "UnknownNameError", "__version__",
+    "registry", "parse_params", "GameResult", "InfopickError", "DataError", "BudgetError", "UnknownNameError", "__version__",
 ]

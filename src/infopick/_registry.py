@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import inspect
+import json
 import math
 import typing
+from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
 from infopick.errors import InfopickError, UnknownNameError
@@ -44,6 +46,23 @@ class Registry(Generic[T]):
             return cls(**params)
         except TypeError as exc:  # an unknown or misspelt parameter
             raise InfopickError(f"{self.kind} {name!r}: {exc}") from None
+
+
+def parse_params(pairs: Iterable[str], what: str = "a parameter") -> dict[str, Any]:
+    """``KEY=VALUE`` strings -> keyword arguments for ``create``; a VALUE that parses as JSON (2, 0.5,
+    null, true) is taken as such, anything else stays a string. The CLI's ``--param`` and the
+    benchmarks' ``NAME:KEY=VALUE`` specs both read parameters through it; ``what`` names the source
+    in the error line."""
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InfopickError(f"{what} wants KEY=VALUE, got {pair!r}")
+        try:
+            out[key] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key] = value
+    return out
 
 
 def check_instance(kind: str, obj: Any) -> None:

@@ -390,17 +390,9 @@ def _writable(directory: Path) -> None:
 
 
 def _params(pairs: list[str]) -> dict[str, Any]:
-    """KEY=VALUE strings -> keyword arguments; a VALUE that parses as JSON (2, 0.5, null, true) is taken as such."""
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise InfopickError(f"--param wants KEY=VALUE, got {pair!r}")
-        try:
-            out[key] = json.loads(value)
-        except json.JSONDecodeError:
-            out[key] = value
-    return out
+    from infopick._registry import parse_params
+
+    return parse_params(pairs, "--param")
 
 
 def _print_measure(args: argparse.Namespace, m: Any) -> None:

@@ -45,3 +45,12 @@ def test_unknown_name_lists_the_valid_ones() -> None:
 def test_unknown_parameter_is_a_clear_error() -> None:
     with pytest.raises(infopick.InfopickError, match="'random'"):
         get_strategy("random", radius=3)
+
+
+def test_parse_params_reads_json_values_and_names_its_source_on_a_bad_pair() -> None:
+    # the CLI's --param and the benchmarks' NAME:KEY=VALUE specs share this parser
+    assert infopick.parse_params(["k=2", "eps=0.5", "power=log-n", "x=null", "on=true"]) == {
+        "k": 2, "eps": 0.5, "power": "log-n", "x": None, "on": True}
+    for bad in ("k", "=2"):
+        with pytest.raises(infopick.InfopickError, match="--param wants KEY=VALUE"):
+            infopick.parse_params([bad], "--param")
