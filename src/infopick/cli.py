@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the embedding (default 0)")
     e.add_argument("--out", required=True, metavar="FILE.npy", help="where to write the float32 (n, d) array")
     engine_args(e, "ray: a pool above the embedder's out-of-core size (pca: 200000) is embedded as Ray tasks over chunks")
+    device_arg(e, "a trained embedding (autoencoder, contrastive)")
 
     s = sub.add_parser("select", help="pick K images and write them as CSV (index,id,label)")
     data_arg(s)
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--export", metavar="DIR", help="also write the picked images (images/), a Label Studio task list "
                    "(tasks.json) and labels.csv to fill; either, labelled, reads back as --given")
     s.add_argument("--out", required=True, metavar="FILE.csv", help="where to write the selection")
+    device_arg(s, "a trained embedding (autoencoder, contrastive)")
 
     g = sub.add_parser("play", help="train the game's CNN on K picked images; score on pool and test")
     data_arg(g)
@@ -108,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--selection", metavar="FILE.csv", help="play a selection file instead of --budget/--strategy")
     g.add_argument("--recipe", choices=list(RECIPES), default="standard", help="training recipe (default standard)")
     g.add_argument("--out", metavar="DIR", help="write run.json, selection.csv and gallery.png here")
-    device_arg(g, "the game's network")
+    device_arg(g, "the game's network (and a trained embedding: autoencoder, contrastive)")
     g.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     m = sub.add_parser("measure", help="bits held by the pool and by a selection; K for 90 / 99 / 99.9 %%")
     data_arg(m)
@@ -125,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     curve.add_argument("--curve", action="store_true", help="draw the greedy curve also where the measure skips it by default "
                        "(network: folds + 1 trainings per point)")
     m.add_argument("--out", metavar="DIR", help="write measure.json, curve.png, informative.png and image_bits.npy here")
-    device_arg(m, "a measure that trains (network)")
+    device_arg(m, "a measure that trains (network) or the trained embedding it reads (autoencoder, contrastive)")
     m.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     b = sub.add_parser("bench", help="a resumable grid of strategies x budgets x seeds: select, play, measure")
     data_arg(b)
@@ -141,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"information measures of each selection (default coding-rate,coverage): {measures}")
     b.add_argument("--workers", type=int, default=1, metavar="W", help="cells run at once, in separate processes (default 1)")
     engine_args(b, "local processes, or Ray tasks (pip install 'infopick[ray]')")
-    device_arg(b, "the game's network")
+    device_arg(b, "the game's network (and a trained embedding: autoencoder, contrastive)")
     b.add_argument("--dry-run", action="store_true", help="print the estimate of time and memory, run nothing")
 
     i = sub.add_parser("inspect", help="exact duplicates, near-duplicate groups and outliers of a pool, with scores")
@@ -230,14 +232,18 @@ def _measures(args: argparse.Namespace) -> int:
 
 
 def _measure(args: argparse.Namespace) -> int:
-    from infopick.measure import get_measure, measure
+    from infopick.measure import DEFAULT_MEASURE_EMBED, get_measure, measure
     from infopick.report.runs import write_measure_run
     from infopick.select.io import read_selection
 
-    if args.device != "cpu":
-        if "device" not in get_measure(args.measure).params():
-            raise InfopickError(f"--device: measure {args.measure!r} trains nothing (only network does)")
+    method = _embed_on(args.embed, args.device, strict=False, default=DEFAULT_MEASURE_EMBED)
+    if args.device != "cpu" and "device" in get_measure(args.measure).params():
         args.param = [*args.param, f"device={args.device}"]
+    elif args.device != "cpu" and (method is None or isinstance(method, str)):  # no trained embedding either
+        from infopick.embed import trained
+
+        raise InfopickError(f"--device: measure {args.measure!r} trains nothing (network does) and reads no trained embedding "
+                            f"({', '.join(trained())} do: --embed NAME)")
     get_measure(args.measure, **_params(args.param))  # an unknown name or parameter fails before the pool loads
     if args.out:
         _writable(Path(args.out))  # an unwritable --out fails now, not after the work
@@ -245,7 +251,7 @@ def _measure(args: argparse.Namespace) -> int:
     sel = read_selection(pool, args.selection) if args.selection else None
     own = _own_features(args, pool, get_measure(args.measure, **_params(args.param)).input)
     with _status(f"measuring {args.measure}"):
-        m = measure(pool if own is None else own.x, args.measure, selection=sel, embed=args.embed, seed=args.seed,
+        m = measure(pool if own is None else own.x, args.measure, selection=sel, embed=method, seed=args.seed,
                     labels=None if own is None else pool.labels, curve=True if args.curve else (False if args.no_curve else None),
                     **_params(args.param))
     out = m.to_dict()
@@ -420,16 +426,31 @@ def _embed(args: argparse.Namespace) -> int:
     if not args.out.endswith(".npy"):
         raise InfopickError(f"--out must name a .npy file, got {args.out}")
     _writable(Path(args.out).parent)
+    method = _embed_on(args.embed, args.device, strict=True)
     pool = _load(args.data)
     from infopick.engine import get_engine
 
     engine = get_engine(args.engine, args.address)
     with _progress() as progress:
-        z = embed(pool, args.embed, seed=args.seed, progress=progress, engine=engine)
+        z = embed(pool, method, seed=args.seed, progress=progress, engine=engine)
     with atomic_write(args.out, "wb") as fh:
         np.save(fh, z, allow_pickle=False)
     print(f"wrote {args.embed} embedding {z.shape[0]} x {z.shape[1]} (float32) to {args.out}", file=sys.stderr)
     return 0
+
+
+def _embed_on(name: str | None, device: str, *, strict: bool, default: str | None = None) -> Any:
+    """``--embed`` (or ``default``, the command's own default embedding) with ``--device`` applied when it
+    trains a network (``infopick.embed.on_device``); ``strict`` (where nothing else trains): a device other
+    than cpu for an embedding that trains nothing is an error."""
+    from infopick.embed import DEFAULT_EMBED, embedders, on_device, trained
+
+    if device == "cpu":
+        return name
+    method = on_device(name or default or DEFAULT_EMBED, device)
+    if strict and isinstance(method, str) and method in embedders():
+        raise InfopickError(f"--device: embedding {method!r} trains nothing; these do: {', '.join(trained())}")
+    return method if not isinstance(method, str) else name
 
 
 def _load(spec: str) -> Any:
@@ -458,8 +479,9 @@ def _select(args: argparse.Namespace) -> int:
     if args.exclude:
         exclude, _, _ = read_given(pool, args.exclude)
     own = _own_features(args, pool, get_strategy(name, **params).reads(args.budget, len(pool)))
+    method = _embed_on(args.embed, args.device, strict=True)
     with _progress() as progress:
-        sel = select(pool if own is None else own.x, args.budget, name, seed=args.seed, embed=args.embed, progress=progress,
+        sel = select(pool if own is None else own.x, args.budget, name, seed=args.seed, embed=method, progress=progress,
                      engine=args.engine, shards=args.shards, address=args.address, given=given, given_labels=given_labels,
                      exclude=exclude, labels=None if own is None else pool.labels, **params)
     write_selection(pool, sel, args.out)
@@ -502,8 +524,9 @@ def _play(args: argparse.Namespace) -> int:
             sel = read_selection(pool, args.selection)
         else:
             own = _own_features(args, pool, get_strategy(args.strategy, **params).reads(args.budget, len(pool)))
-            sel = select(pool if own is None else own.x, args.budget, args.strategy, seed=args.seed, embed=args.embed,
-                         progress=progress, labels=None if own is None else pool.labels, **params)
+            sel = select(pool if own is None else own.x, args.budget, args.strategy, seed=args.seed,
+                         embed=_embed_on(args.embed, args.device, strict=False), progress=progress,
+                         labels=None if own is None else pool.labels, **params)
         result = play(pool, sel, seed=args.seed, recipe=args.recipe, progress=progress, device=args.device)
     out = result.to_dict()
     if args.out:

@@ -99,3 +99,35 @@ def test_an_embedding_is_the_same_at_any_blas_thread_count(digits: infopick.Pool
         one = embed(digits, method, cache=False)
     assert one.dtype == np.float32 and one.shape[0] == len(digits) and np.all(np.isfinite(one))
     assert np.array_equal(one, two)
+
+
+@pytest.mark.parametrize("name", [n for n, c in embedders().items() if c.trains])
+def test_a_trained_embedding_takes_a_device_and_the_cpu_keeps_its_numbers_and_cache_file(
+        name: str, digits: infopick.Pool, home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import torch
+
+    from infopick.cli import main
+
+    quick = QUICK[name]
+    default = get_embedder(name, **quick)
+    cpu = get_embedder(name, device="cpu", **quick)
+    assert cache_path(digits, cpu, 0) == cache_path(digits, default, 0)  # files cached before --device existed still hit
+    if torch.cuda.is_available():
+        gpu = get_embedder(name, device="cuda", **quick)
+        assert cache_path(digits, gpu, 0) != cache_path(digits, cpu, 0)  # a GPU's numbers are other numbers
+        z = embed(digits, gpu, seed=0, cache=False)
+        assert z.shape[0] == len(digits) and np.all(np.isfinite(z))
+    else:
+        auto = get_embedder(name, device="auto", **quick)
+        assert cache_path(digits, auto, 0) == cache_path(digits, cpu, 0)  # auto without a GPU is the CPU
+        with pytest.raises(infopick.InfopickError, match="no GPU"):
+            embed(digits, get_embedder(name, device="cuda", **quick), seed=0, cache=False)
+        assert main(["select", "--data", "digits", "--budget", "5", "--embed", name, "--device", "cuda",
+                     "--out", str(tmp_path / "s.csv")]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error:") and err.count("\n") == 1 and "no GPU" in err
+    # a device for an embedding that trains nothing is refused in one line, naming those that train
+    assert main(["embed", "--data", "digits", "--embed", "pca", "--device", "auto", "--out", str(tmp_path / "z.npy")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'pca' trains nothing; these do: autoencoder, contrastive" in err
+    assert not (tmp_path / "z.npy").exists()

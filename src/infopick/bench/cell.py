@@ -63,7 +63,10 @@ def run_cell(pool: Any, cell: Cell, config: BenchConfig, out: Path, state: dict[
         if state["features"].sha256 != config.features_sha256:
             raise InfopickError(f"{config.features} changed since the grid started (sha256); use another --out")
         own = state["features"].x
-    sel = select(pool if own is None else own, cell.budget, cell.strategy, seed=cell.seed, embed=config.embed,
+    from infopick.embed import on_device
+
+    embed = config.embed if own is not None or config.embed is None else on_device(config.embed, config.device)
+    sel = select(pool if own is None else own, cell.budget, cell.strategy, seed=cell.seed, embed=embed,
                  labels=None if own is None else pool.labels)
     path = out / "selections" / f"{cell.name}.csv"
     write_selection(pool, sel, path)

@@ -19,12 +19,13 @@ from infopick._util import atomic_write, check_seed, content_digest, resolve_rng
 from infopick.data.pool import Pool
 from infopick.embed import linear, manifold, nets  # noqa: F401  (register the embedders)
 from infopick.embed.base import Embedder, embedders, get_embedder, register_embedder
+from infopick.torchkit.classifier import resolve_device
 from infopick.typing import Progress
 
 if TYPE_CHECKING:
     from infopick.engine import Engine
 
-__all__ = ["embed", "Embedder", "embedders", "get_embedder", "register_embedder", "cache_dir", "DEFAULT_EMBED"]
+__all__ = ["embed", "Embedder", "embedders", "get_embedder", "register_embedder", "cache_dir", "on_device", "trained", "DEFAULT_EMBED"]
 
 DEFAULT_EMBED = "umap"
 """What label-free strategies see unless told otherwise; set from benchmarks/RESULTS.md."""
@@ -86,6 +87,21 @@ def _embed_to_file(
     return np.load(path, mmap_mode="r", allow_pickle=False)
 
 
+def on_device(method: str, device: str) -> str | Embedder:
+    """``method`` as it is, or, when it trains a network (``Embedder.trains``: autoencoder, contrastive)
+    and ``device`` is not ``cpu``, its embedder training on ``device``; an unknown name stays for
+    ``embed`` to refuse with the valid ones."""
+    cls = embedders().get(method)
+    if cls is None or not cls.trains or device == "cpu":
+        return method
+    return get_embedder(method, device=device)
+
+
+def trained() -> list[str]:
+    """The embeddings that train a network (and take a device)."""
+    return [n for n, c in embedders().items() if c.trains]
+
+
 def cache_dir() -> Path:
     from infopick.data.mnist import home
 
@@ -94,7 +110,12 @@ def cache_dir() -> Path:
 
 def cache_path(pool: Pool, emb: Embedder, seed: int) -> Path:
     """One file per (images, method, params, seed, version): a changed pool never hits an old file."""
-    key = {"method": emb.name, "params": emb.params(), "seed": seed, "v": CACHE_VERSION}
+    params = emb.params()
+    if "device" in params:  # the CPU's numbers keep the files they had; a GPU's are other numbers, other files
+        params["device"] = resolve_device(params["device"])
+        if params["device"] == "cpu":
+            del params["device"]
+    key = {"method": emb.name, "params": params, "seed": seed, "v": CACHE_VERSION}
     return cache_dir() / f"{emb.name}-{content_digest((pool.images,), key)}.npy"
 
 

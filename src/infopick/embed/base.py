@@ -23,6 +23,7 @@ class Embedder(ABC):
     # ``out_dim(images)`` and ``embed_into(images, out, rng=, progress=, engine=)``, which such embedders
     # define (``engine``: run the chunks as an engine's tasks, e.g. on Ray).
     out_of_core_above: ClassVar[float] = float("inf")
+    trains: ClassVar[bool] = False  # True: a torch network trained on the pool, with a ``device`` parameter
 
     @abstractmethod
     def embed(

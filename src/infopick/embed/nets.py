@@ -1,7 +1,9 @@
 """Encoders trained on the pool without labels: ``autoencoder`` and ``contrastive`` (SimCLR).
 
 Both reuse the game's generic trainer with their own loss, draw every random number from a
-torch generator seeded from ``rng``, and leave torch's global RNG as they found it.
+torch generator seeded from ``rng``, and leave torch's global RNG as they found it. ``device``
+(``auto`` / ``cpu`` / ``cuda``, ``infopick.torchkit.classifier.resolve_device``) is where they train;
+the CPU's numbers are the published ones, a GPU gives others (and other cache files).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import numpy.typing as npt
 from infopick._util import seed_int
 from infopick.embed.base import Embedder, register_embedder
 from infopick.torchkit.augment import AugmentConfig, augment
+from infopick.torchkit.classifier import resolve_device
 from infopick.torchkit.tensors import to_tensor
 from infopick.torchkit.trainer import TrainConfig, Trainer
 from infopick.typing import Progress, UInt8Array
@@ -36,11 +39,14 @@ class Autoencoder(Embedder):
     name = "autoencoder"
     summary = "bottleneck of a conv autoencoder trained on the pool (dim 32, no labels)"
 
-    def __init__(self, *, dim: int = 32, steps: int = 800, batch_size: int = 128, lr: float = 3e-3) -> None:
+    trains = True
+
+    def __init__(self, *, dim: int = 32, steps: int = 800, batch_size: int = 128, lr: float = 3e-3, device: str = "cpu") -> None:
         self.dim = dim
         self.steps = steps
         self.batch_size = batch_size
         self.lr = lr
+        self.device = device
 
     def embed(
         self, images: UInt8Array, *, rng: np.random.Generator, progress: Progress | None = None
@@ -48,12 +54,13 @@ class Autoencoder(Embedder):
         import torch
         import torch.nn.functional as F
 
-        x = to_tensor(images)
+        dev = resolve_device(self.device)
+        x = to_tensor(images).to(dev)
         seed = seed_int(rng)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
-            model = _ConvAutoencoder(x.shape[1], x.shape[2], x.shape[3], self.dim)
-            batches = _Batches(x, self.batch_size, torch.Generator().manual_seed(seed))
+            model = _ConvAutoencoder(x.shape[1], x.shape[2], x.shape[3], self.dim).to(dev)  # initialised on the CPU: same weights anywhere
+            batches = _Batches(x, self.batch_size, torch.Generator(device=dev).manual_seed(seed))
 
             def loss(m: nn.Module, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
                 return F.binary_cross_entropy_with_logits(m(batch[0]), batch[0])
@@ -73,14 +80,18 @@ class Contrastive(Embedder):
     name = "contrastive"
     summary = "SimCLR-style self-supervised CNN features (dim 64, no labels)"
 
+    trains = True
+
     def __init__(
-        self, *, steps: int = 300, batch_size: int = 256, lr: float = 2e-3, temperature: float = 0.2, width: int = 16
+        self, *, steps: int = 300, batch_size: int = 256, lr: float = 2e-3, temperature: float = 0.2, width: int = 16,
+        device: str = "cpu",
     ) -> None:
         self.steps = steps
         self.batch_size = batch_size
         self.lr = lr
         self.temperature = temperature
         self.width = width
+        self.device = device
 
     def embed(
         self, images: UInt8Array, *, rng: np.random.Generator, progress: Progress | None = None
@@ -90,15 +101,16 @@ class Contrastive(Embedder):
 
         from infopick.torchkit.model import build_cnn
 
-        x = to_tensor(images)
+        dev = resolve_device(self.device)
+        x = to_tensor(images).to(dev)
         seed = seed_int(rng)
         views = AugmentConfig(rotate_deg=20, scale=0.2, shift_px=0.12 * x.shape[-1], elastic_px=1.5)
         tau = self.temperature
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             # build_cnn's hidden layer + classifier serve as SimCLR's 2-layer projection head.
-            net = build_cnn(x.shape[1], 64, blocks=(1, 1, 1), width=self.width, dropout=0.0, hidden=4 * self.width)
-            gen = torch.Generator().manual_seed(seed)
+            net = build_cnn(x.shape[1], 64, blocks=(1, 1, 1), width=self.width, dropout=0.0, hidden=4 * self.width).to(dev)
+            gen = torch.Generator(device=dev).manual_seed(seed)
             batches = _Batches(x, min(self.batch_size, len(x)), gen)
 
             def two_views() -> tuple[torch.Tensor, torch.Tensor]:
@@ -110,7 +122,7 @@ class Contrastive(Embedder):
                 sim = z @ z.T / tau
                 sim.fill_diagonal_(float("-inf"))  # a view is not its own positive
                 b = len(batch[0])
-                target = torch.cat([torch.arange(b, 2 * b), torch.arange(b)])
+                target = torch.cat([torch.arange(b, 2 * b), torch.arange(b)]).to(sim.device)
                 return F.cross_entropy(sim, target)
 
             _train(net, TrainConfig(steps=self.steps, lr=self.lr, weight_decay=1e-4), two_views, nt_xent, progress)
@@ -125,14 +137,14 @@ class _Batches:
         import torch
 
         self.x, self.batch, self.gen = x, min(batch, len(x)), gen
-        self.order, self.pos = torch.randperm(len(x), generator=gen), 0
+        self.order, self.pos = torch.randperm(len(x), generator=gen, device=gen.device), 0
         self.none = torch.empty(0)
 
     def next(self) -> torch.Tensor:
         import torch
 
         if self.pos + self.batch > len(self.x):
-            self.order, self.pos = torch.randperm(len(self.x), generator=self.gen), 0
+            self.order, self.pos = torch.randperm(len(self.x), generator=self.gen, device=self.gen.device), 0
         b = self.order[self.pos : self.pos + self.batch]
         self.pos += self.batch
         return self.x[b]
@@ -177,7 +189,7 @@ def _encode(encoder: nn.Module, x: torch.Tensor, progress: Progress | None) -> n
     out = []
     with torch.inference_mode():
         for i in range(0, len(x), _EVAL_BATCH):
-            out.append(encoder(x[i : i + _EVAL_BATCH]).numpy())
+            out.append(encoder(x[i : i + _EVAL_BATCH]).cpu().numpy())
             if progress is not None:
                 progress("embed", min(i + _EVAL_BATCH, len(x)), len(x))
     return np.concatenate(out).astype(np.float32)
@@ -187,7 +199,7 @@ def _jitter(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     """Scale each image's ink by a factor in [0.6, 1.4]: contrast is not what makes a digit."""
     import torch
 
-    return (x * (0.6 + 0.8 * torch.rand(len(x), 1, 1, 1, generator=gen))).clamp_(0, 1)
+    return (x * (0.6 + 0.8 * torch.rand(len(x), 1, 1, 1, generator=gen, device=gen.device))).clamp_(0, 1)
 
 
 def _l2_normalise(z: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +23,9 @@ from infopick.measure import labels as _label_bits  # noqa: F401  (a module name
 from infopick.measure.base import THRESHOLDS, Curve, Fitted, Measure, get_measure, register, registry
 from infopick.selection import Input, LabelUse, Selection, check_indices
 from infopick.typing import Features, IntArray, SeedLike
+
+if TYPE_CHECKING:
+    from infopick.embed import Embedder
 
 __all__ = ["measure", "fit_pool", "PoolMeasure", "Measurement", "Measure", "Fitted", "Curve", "register", "registry", "get_measure", "DEFAULT_MEASURE",
            "DEFAULT_MEASURE_EMBED"]
@@ -83,7 +86,7 @@ def measure(
     *,
     selection: Selection | npt.ArrayLike | None = None,
     labels: npt.ArrayLike | None = None,
-    embed: str | None = None,
+    embed: str | Embedder | None = None,
     embed_seed: int = 0,
     seed: SeedLike = 0,
     curve: bool | None = None,
@@ -112,7 +115,7 @@ def fit_pool(
     name: str | Measure = DEFAULT_MEASURE,
     *,
     labels: npt.ArrayLike | None = None,
-    embed: str | None = None,
+    embed: str | Embedder | None = None,
     embed_seed: int = 0,
     seed: SeedLike = 0,
     **params: Any,
@@ -188,7 +191,7 @@ class PoolMeasure:
         )
 
 
-def _inputs(data: Pool | Features, meas: Measure, embed: str | None, embed_seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _inputs(data: Pool | Features, meas: Measure, embed: str | Embedder | None, embed_seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(rows that define identity, what the measure reads): the images and their embedding, or the matrix twice."""
     if isinstance(data, Pool):
         if meas.input is Input.FEATURES:
@@ -204,10 +207,10 @@ def _inputs(data: Pool | Features, meas: Measure, embed: str | None, embed_seed:
     return x, x
 
 
-def _embed_name(meas: Measure, data: Pool | Features, embed: str | None) -> str | None:
+def _embed_name(meas: Measure, data: Pool | Features, embed: str | Embedder | None) -> str | None:
     if not isinstance(data, Pool) or meas.input is not Input.FEATURES:
         return None
-    return embed or DEFAULT_MEASURE_EMBED
+    return DEFAULT_MEASURE_EMBED if embed is None else embed if isinstance(embed, str) else embed.name
 
 
 def _distinct(raw: np.ndarray) -> tuple[IntArray, IntArray, IntArray]:

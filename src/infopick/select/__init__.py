@@ -7,7 +7,7 @@ the seed, hands labels only to strategies that declare they read them, and check
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +32,9 @@ from infopick.select.base import Strategy, get_strategy, register, registry
 from infopick.selection import Input, LabelUse, Selection, check_indices
 from infopick.typing import Features, IntArray, Progress, SeedLike
 
+if TYPE_CHECKING:
+    from infopick.embed import Embedder
+
 __all__ = [
     "select", "Selection", "Strategy", "LabelUse", "Input", "register", "registry", "get_strategy", "DEFAULT_STRATEGY",
 ]
@@ -47,7 +50,7 @@ def select(
     *,
     seed: SeedLike = 0,
     labels: npt.ArrayLike | None = None,
-    embed: str | None = None,
+    embed: str | Embedder | None = None,
     embed_seed: int = 0,
     progress: Progress | None = None,
     engine: str = "local",
@@ -61,7 +64,8 @@ def select(
     """Pick ``budget`` examples of a pool (or of a feature matrix of shape (n, d)).
 
     From a pool, a strategy sees what it declares as ``input``: the embedding ``embed``
-    (default ``infopick.embed.DEFAULT_EMBED``, computed once with ``embed_seed`` and cached),
+    (a name or an ``Embedder``; default ``infopick.embed.DEFAULT_EMBED``, computed once with
+    ``embed_seed`` and cached),
     the images themselves, or nothing. A feature matrix is handed over as it is.
     Labels come from the pool (or ``labels``) and reach the strategy only if it declares
     that it reads them. Returns a :class:`Selection` of unique indices in pick order.
@@ -108,10 +112,11 @@ def select(
             from infopick.embed import DEFAULT_EMBED
             from infopick.embed import embed as _embed
 
-            used_embed = embed or DEFAULT_EMBED
+            method = embed or DEFAULT_EMBED
+            used_embed = method if isinstance(method, str) else method.name
             t_embed = time.perf_counter()
             # a pool over the embedder's out-of-core threshold is embedded as the engine's tasks
-            features = _embed(data, used_embed, seed=embed_seed, progress=progress, engine=eng)
+            features = _embed(data, method, seed=embed_seed, progress=progress, engine=eng)
             embed_seconds = time.perf_counter() - t_embed
         elif reads is Input.IMAGES:
             features = data.images

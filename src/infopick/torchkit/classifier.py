@@ -31,6 +31,8 @@ def resolve_device(device: str = "cpu") -> str:
 
     if device not in DEVICES:
         raise InfopickError(f"device {device!r}: valid: {', '.join(DEVICES)}")
+    if device == "cpu":
+        return device
     import torch
 
     has_gpu = torch.cuda.is_available()
