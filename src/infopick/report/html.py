@@ -204,11 +204,13 @@ def _curve_figure(name: str, m: dict[str, Any], groups: dict[tuple[str, int], li
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     n_bits = m["bits_pool"]
     ks, bits = np.array(m["curve"]["k"]), np.array(m["curve"]["bits"])
-    ax.plot(ks, 100 * bits / n_bits if n_bits > 0 else 100 + 0 * bits, color="grey", label="greedy order (the measure's own best)")
+    if len(ks):
+        ax.plot(ks, 100 * bits / n_bits if n_bits > 0 else 100 + 0 * bits, color="grey", label="greedy order (the measure's own best)")
     strategies = list(dict.fromkeys(s for s, _ in groups))
     for i, s in enumerate(strategies):
-        pts = [(b, statistics.mean(r["fraction"][name] for r in groups[(s, b)])) for t, b in groups if t == s
-               and all(name in r.get("fraction", {}) for r in groups[(s, b)])]
+        # the seeds that have the measure (a costly one, such as network, may be on some seeds only)
+        pts = [(b, statistics.mean(r["fraction"][name] for r in groups[(s, b)] if name in r.get("fraction", {})))
+               for t, b in groups if t == s and any(name in r.get("fraction", {}) for r in groups[(s, b)])]
         if pts:
             style = {"color": "black", "marker": "s"} if s == "random" else {"color": f"C{i % 10}", "marker": "o"}
             ax.plot([p[0] for p in pts], [100 * p[1] for p in pts], ls="none", label=s, **style)
@@ -218,7 +220,8 @@ def _curve_figure(name: str, m: dict[str, Any], groups: dict[tuple[str, int], li
     ax.set_xlabel("K (images; log scale)")
     ax.set_ylabel("information held (% of the pool's bits)")
     k = m["k_for"]
-    ax.set_title(f"{name}: N = {n_bits:.4g} bits; K for 90 / 99 / 99.9 % = {k['0.9']} / {k['0.99']} / {k['0.999']}", fontsize=10)
+    ks_text = f"greedy K for 90 / 99 / 99.9 % = {k['0.9']} / {k['0.99']} / {k['0.999']}" if len(ks) else "no greedy curve"
+    ax.set_title(f"{name}: N = {n_bits:.4g} bits; {ks_text} (dotted)", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
@@ -260,6 +263,14 @@ def _picks_figure(pool: Any, d: Path, rows: list[dict[str, Any]], strategy: str,
     return _png(fig, plt)
 
 
+def _fraction_cell(rs: list[dict[str, Any]], m: str) -> str:
+    """Mean M/N over the seeds that have measure ``m``, saying how many when not all of them do."""
+    have = [r["fraction"][m] for r in rs if m in r.get("fraction", {})]
+    if not have:
+        return ""
+    return f"{statistics.mean(have):.4f}" + ("" if len(have) == len(rs) else f" ({len(have)} of {len(rs)} seeds)")
+
+
 def _img(figs: dict[str, bytes], name: str, alt: str) -> str:
     return f'<img class="figure" alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(figs[name]).decode()}">'
 
@@ -285,7 +296,7 @@ def _page(cfg: dict[str, Any], rows: list[dict[str, Any]], groups: dict[tuple[st
         else:
             vs = "reference" if s == "random" else "n/a"
         sd = f" ± {statistics.stdev(acc):.2f}" if len(acc) > 1 else ""
-        fr = [f"{statistics.mean(r['fraction'][m] for r in rs):.4f}" if all(m in r.get("fraction", {}) for r in rs) else "" for m in names]
+        fr = [_fraction_cell(rs, m) for m in names]
         cells = [s, rs[0]["label_use"], str(b), str(len(rs)), f"{statistics.mean(acc):.2f}{sd}",
                  f"{statistics.mean(r['accuracy_pool'] for r in rs):.2f}", vs, *fr,
                  f"{statistics.median(r['seconds']['select'] for r in rs):.1f}"]
@@ -322,8 +333,9 @@ Largest resident memory of a cell: {peak:.0f} MiB.</p>
 <p>Intervals: 95 % Welch t-interval of the difference of means over seeds. M/N: share of the pool's
 bits (each measure at its defaults) that the picked images hold.</p>
 <h2>Information curves</h2>
-<p>Grey: the share of the pool's bits held by the first K images of the measure's own greedy order;
-markers: each strategy's picks at its budgets (mean over seeds).</p>
+<p>Grey (where the measure computed it): the share of the pool's bits held by the first K images of the
+measure's own greedy order; markers: each strategy's picks at its budgets (mean over the seeds measured);
+dotted: 90 / 99 / 99.9 %.</p>
 {curves}
 <h2>Chosen images and class histograms</h2>
 {_img(figs, 'map', 'the pool and the picks') if 'map' in figs else ''}
