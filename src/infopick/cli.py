@@ -466,6 +466,7 @@ def _select(args: argparse.Namespace) -> int:
 
     name, params = args.strategy or DEFAULT_STRATEGY, _params(args.param)
     get_strategy(name, **params)  # an unknown name or parameter fails before the pool loads
+    method = _embed_on(args.embed, args.device, strict=True)  # and so does a device for an embedding that trains nothing
     _writable(Path(args.out).parent)  # an unwritable --out fails now, not after the work
     if args.export:
         _writable(Path(args.export))
@@ -479,7 +480,6 @@ def _select(args: argparse.Namespace) -> int:
     if args.exclude:
         exclude, _, _ = read_given(pool, args.exclude)
     own = _own_features(args, pool, get_strategy(name, **params).reads(args.budget, len(pool)))
-    method = _embed_on(args.embed, args.device, strict=True)
     with _progress() as progress:
         sel = select(pool if own is None else own.x, args.budget, name, seed=args.seed, embed=method, progress=progress,
                      engine=args.engine, shards=args.shards, address=args.address, given=given, given_labels=given_labels,
