@@ -148,6 +148,15 @@ def test_the_report_table_groups_strategies_by_the_labels_they_read() -> None:
     assert _group("an-old-oracle", "all") == "reads all labels"  # a strategy no longer registered keeps its heading
 
 
+def test_the_report_averages_a_measure_over_the_seeds_that_have_it_and_says_how_many() -> None:
+    from infopick.report.html import _fraction_cell
+
+    rows = [{"fraction": {"network": 0.5, "coverage": 0.1}}, {"fraction": {"coverage": 0.3}}, {"fraction": {"coverage": 0.2}}]
+    assert _fraction_cell(rows, "coverage") == "0.2000"
+    assert _fraction_cell(rows, "network") == "0.5000 (1 of 3 seeds)"  # a costly measure on some seeds only
+    assert _fraction_cell(rows, "coding-rate") == ""
+
+
 def _chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:
     exe = shutil.which("chromium")
     assert exe, "chromium is missing: `make test` installs Debian's chromium (make browser)"
