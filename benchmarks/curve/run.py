@@ -113,11 +113,11 @@ def _add_network(pool: infopick.Pool, strategies: list[str], budgets: list[int],
     the subset is re-picked (it must have the stored class histogram) and the file rewritten whole after
     each cell (a temporary file renamed over it, so a killed run loses at most the cell in progress)."""
     rows = load_rows(out)
-    for i, r in enumerate(rows):
+    for r in rows:  # updated in place, the whole list rewritten
         if (r["seed"] not in network_seeds or "network" in r["fraction"] or r["budget"] not in budgets
                 or r["strategy"] not in strategies or r["budget"] >= r["n"]):  # K = n: the same subset for every seed
             continue
-        sel = infopick.select(pool, min(r["budget"], len(pool)), r["strategy"], seed=r["seed"])
+        sel = infopick.select(pool, r["budget"], r["strategy"], seed=r["seed"])
         if pool.class_histogram(sel.indices) != r["class_histogram"]:
             raise SystemExit(f"{r['strategy']} K={r['budget']} seed {r['seed']}: the re-picked subset is not the stored one")
         r["fraction"]["network"], r["measure_seconds"]["network"] = _network_fraction(pool, sel, measures)
@@ -125,7 +125,6 @@ def _add_network(pool: infopick.Pool, strategies: list[str], budgets: list[int],
         tmp.write_text("".join(json.dumps(x) + "\n" for x in rows))
         os.replace(tmp, out)
         print(f"{r['strategy']:8s} K={r['budget']:5d} seed {r['seed']}: network {r['fraction']['network']:.4f} (added)", flush=True)
-        rows[i] = r
 
 
 def _cells(rows: list[dict[str, Any]], strategy: str, budget: int) -> list[dict[str, Any]]:

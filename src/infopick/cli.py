@@ -448,9 +448,11 @@ def _embed_on(name: str | None, device: str, *, strict: bool, default: str | Non
     if device == "cpu":
         return name
     method = on_device(name or default or DEFAULT_EMBED, device)
-    if strict and isinstance(method, str) and method in embedders():
+    if not isinstance(method, str):
+        return method
+    if strict and method in embedders():  # an unknown name is left for embed() to refuse with the valid ones
         raise InfopickError(f"--device: embedding {method!r} trains nothing; these do: {', '.join(trained())}")
-    return method if not isinstance(method, str) else name
+    return name
 
 
 def _load(spec: str) -> Any:
