@@ -107,6 +107,24 @@ def test_other_settings_in_the_same_directory_are_refused(tmp_path: Path, home: 
     assert code == 2 and "use another --out" in capsys.readouterr().err
 
 
+def test_a_resume_keeps_the_earlier_commands_and_a_broken_config_is_refused(
+        tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tiny_recipe: object) -> None:
+    monkeypatch.setitem(recipes.RECIPES, "fast", tiny_recipe)
+    out = tmp_path / "g"
+    one = ["bench", "--data", "digits", "--strategies", "random", "--budgets", "20", "--measures", "none", "--out", str(out)]
+    assert main([*one, "--seeds", "2"]) == 0
+    assert main([*one, "--seeds", "1"]) == 0  # a resume asking for less: nothing to run, the record of the first kept
+    stored = json.loads((out / "bench.json").read_text())
+    assert [h["command"].split("--seeds")[1].split()[0] for h in stored["history"]] == ["2", "1"]
+    assert stored["config"]["seeds"] == 1 and len(read_rows(out / "results.jsonl")) == 2
+    (out / "bench.json").write_text("[1, 2")
+    capsys.readouterr()
+    assert main([*one, "--seeds", "1"]) == 2
+    lines = capsys.readouterr().err.splitlines()  # after the estimate line, one error line
+    assert lines[-1].startswith("error:") and "bench.json" in lines[-1] and sum(x.startswith("error:") for x in lines) == 1
+    assert (out / "bench.json").read_text() == "[1, 2" and len(read_rows(out / "results.jsonl")) == 2
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small grid on digits and its HTML report (built once for the browser checks)."""

@@ -77,17 +77,36 @@ def validate(config: BenchConfig, n: int) -> None:
 
 def check_directory(out: Path, config: BenchConfig) -> None:
     """Refuse to mix cells made under other data, recipe or embedding; record this run's config."""
+    before = _stored_config(out).get("comparable")
+    if before is not None and before != config.comparable():
+        raise InfopickError(f"{out} holds cells made with {before}; this run asks for {config.comparable()}: use another --out")
+
+
+def _stored_config(out: Path) -> dict[str, Any]:
+    """The directory's ``bench.json`` ({} if none); one error line if it is not a JSON object."""
     path = out / CONFIG
-    if path.is_file():
-        before = json.loads(path.read_text()).get("comparable")
-        if before is not None and before != config.comparable():
-            raise InfopickError(f"{out} holds cells made with {before}; this run asks for {config.comparable()}: use another --out")
+    if not path.is_file():
+        return {}
+    try:
+        stored = json.loads(path.read_text())
+    except (OSError, ValueError) as e:
+        raise InfopickError(f"{path} is not readable JSON ({e}); move it away to start a new grid there") from None
+    if not isinstance(stored, dict):
+        raise InfopickError(f"{path} is not a bench config (a JSON object); move it away to start a new grid there")
+    return stored
 
 
 def write_config(out: Path, config: BenchConfig, command: str, environment: dict[str, Any]) -> None:
+    """``bench.json``: this run's config and command, and every earlier run's command and time (``history``):
+    a resume with fewer strategies or seeds must not erase how the cells already there were asked for."""
+    old = _stored_config(out)
+    history: list[dict[str, Any]] = list(old.get("history") or ([{"command": old.get("command"),
+                                                                  "time": (old.get("environment") or {}).get("time")}]
+                                                                if old else []))
+    history.append({"command": command, "time": environment.get("time")})
     with atomic_write(out / CONFIG) as fh:
         json.dump({"comparable": config.comparable(), "config": asdict(config), "command": command,
-                   "environment": environment}, fh, indent=1)
+                   "environment": environment, "history": history}, fh, indent=1)
 
 
 def pending(todo: list[Cell], rows: list[dict[str, Any]]) -> list[Cell]:
