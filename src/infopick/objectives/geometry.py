@@ -9,8 +9,16 @@ from infopick._util import seed_int
 from infopick.typing import IntArray
 
 
-def farthest_first(x: npt.NDArray[np.float32], budget: int, start: IntArray) -> tuple[IntArray, npt.NDArray[np.float64]]:
-    """Extend the picks ``start`` farthest-first to ``budget``; returns (indices, distance of each pick when taken)."""
+def farthest_first(x: npt.NDArray[np.float32], budget: int, start: IntArray,
+                   reach: npt.NDArray[np.float64] | None = None) -> tuple[IntArray, npt.NDArray[np.float64]]:
+    """Extend the picks ``start`` farthest-first to ``budget``; returns (indices, distance of each pick when taken).
+
+    With ``reach`` (n,), feature units, a point is eligible only while its distance to the picks is at
+    least its reach: the farthest eligible point is taken, the farthest of all only when none is. With
+    reach = 2 x the m-th neighbour distance, a pick's ball of half its distance holds m other points,
+    so it serves a group, not a lone outlier (the greedy rule of k-center with outliers, Charikar et
+    al. 2001, with the ball count read off a k-NN graph).
+    """
     sq = np.einsum("ij,ij->i", x, x)
     d2 = np.full(len(x), np.inf)
     picked = list(start[:budget])
@@ -18,8 +26,12 @@ def farthest_first(x: npt.NDArray[np.float32], budget: int, start: IntArray) -> 
     for i in picked:
         np.minimum(d2, sq - 2 * (x @ x[i]) + sq[i], out=d2)
     d2[picked] = -1.0
+    reach2 = None if reach is None else np.square(reach)
     while len(picked) < budget:
         i = int(np.argmax(d2))
+        if reach2 is not None:
+            j = int(np.argmax(np.where(d2 >= reach2, d2, -1.0)))
+            i = j if d2[j] >= reach2[j] and d2[j] >= 0 else i
         gains.append(float(np.sqrt(max(d2[i], 0.0))))
         picked.append(i)
         np.minimum(d2, sq - 2 * (x @ x[i]) + sq[i], out=d2)

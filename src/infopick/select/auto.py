@@ -66,20 +66,25 @@ class Screen:
                 "outlier_share": self.outliers / max(self.n, 1)}
 
 
-def screen(features: Features | None = None, *, images: UInt8Array | None = None, nuisance: Nuisance | None = None) -> Screen:
-    """Near-copy groups and outliers, from the images (invariant features, nuisance radius) or from ``features`` (n, d)."""
+def screen(features: Features | None = None, *, images: UInt8Array | None = None, nuisance: Nuisance | None = None,
+           outlier_k: int = K_NN, outlier_z: float = OUTLIER_Z) -> Screen:
+    """Near-copy groups and outliers, from the images (invariant features, nuisance radius) or from ``features`` (n, d).
+
+    An outlier: modified z-score above ``outlier_z`` of the log distance to the ``outlier_k``-th neighbour."""
     if images is not None:
         from infopick.embed.linear import Invariant, invariant_resolution
 
         model = nuisance or Nuisance()
         x, r = invariant_resolution(images, model, np.random.default_rng(SCREEN_SEED), quantile=0.5)
-        return _screen(x, r, f"invariant (blur {Invariant().blur_px} px, {x.shape[1]}-d), nuisance radius at strength {model.strength:g}")
+        return _screen(x, r, f"invariant (blur {Invariant().blur_px} px, {x.shape[1]}-d), nuisance radius at strength {model.strength:g}",
+                       outlier_k, outlier_z)
     assert features is not None
     x = np.asarray(features, dtype=np.float32)
-    return _screen(x, None, f"the given features ({x.shape[1]}-d), radius {DUP_RATIO} x median nearest-neighbour distance")
+    return _screen(x, None, f"the given features ({x.shape[1]}-d), radius {DUP_RATIO} x median nearest-neighbour distance",
+                   outlier_k, outlier_z)
 
 
-def _screen(x: npt.NDArray[np.float32], r: float | None, encoder: str) -> Screen:
+def _screen(x: npt.NDArray[np.float32], r: float | None, encoder: str, outlier_k: int, outlier_z: float) -> Screen:
     from infopick.neighbors import isolated, knn_graph, leader_groups
 
     n = len(x)
@@ -90,7 +95,7 @@ def _screen(x: npt.NDArray[np.float32], r: float | None, encoder: str) -> Screen
     if r is None:
         r = DUP_RATIO * float(np.median(dist[:, 0]))
     groups = int(np.sum(leader_groups(g, dist[:, -1], r) == np.arange(n)))
-    out, outlier_radius = isolated(x, OUTLIER_Z, k=K_NN)
+    out, outlier_radius = isolated(x, outlier_z, k=outlier_k)
     return Screen(np.flatnonzero(~out).astype(np.int64), n, groups, n - groups, int(out.sum()), float(r),
                   outlier_radius, encoder)
 
@@ -110,9 +115,11 @@ class Auto(Strategy):
 
     wants_images = True  # ``select`` hands it the pool's images too (for the nuisance-calibrated screen)
 
-    def __init__(self, *, strength: float = 1.0, delegate: str = "") -> None:
+    def __init__(self, *, strength: float = 1.0, delegate: str = "", outlier_k: int = K_NN, outlier_z: float = OUTLIER_Z) -> None:
         self.strength = strength
         self.delegate = delegate  # "" = by budget (``CHOICES``); a name = screen, then always that strategy
+        self.outlier_k = outlier_k  # the screen's outlier rule: modified z of the log outlier_k-NN distance ...
+        self.outlier_z = outlier_z  # ... above outlier_z
 
     def _delegate_strategy(self) -> Strategy:
         """The named delegate (checked here, however ``auto`` was built), or ``random`` as a stand-in for the budget rule."""
@@ -147,7 +154,7 @@ class Auto(Strategy):
         """Screen, keep the non-outliers (and the given rows), then the chosen strategy: ``select``, or its
         ``continue_from`` the given rows."""
         self._delegate_strategy()  # a bad name fails before the screen's minute of work
-        sc = screen(x, images=images, nuisance=Nuisance(strength=self.strength))
+        sc = screen(x, images=images, nuisance=Nuisance(strength=self.strength), outlier_k=self.outlier_k, outlier_z=self.outlier_z)
         g = len(given)
         rows = np.union1d(sc.kept, given) if g else sc.kept
         why = f"dropped {sc.outliers} outliers" + (" (given rows kept)" if g else "")

@@ -27,11 +27,22 @@ class KCenter(Strategy):
     label_use = LabelUse.NONE
     summary = "farthest-first traversal (k-center greedy, core-set)"
 
+    def __init__(self, *, support: int = 0) -> None:
+        self.support = support  # 0: plain; m > 0: a pick must have m neighbours within half its distance
+
+    def _reach(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float64] | None:
+        """Twice each point's distance to its ``support``-th neighbour (``farthest_first``'s eligibility), or None."""
+        if not self.support or len(x) <= self.support:
+            return None
+        from infopick.neighbors import knn_graph
+
+        return 2.0 * knn_graph(x, self.support).distances[:, -1].astype(np.float64)
+
     def select(
         self, features: Features, budget: int, *, rng: np.random.Generator, labels: npt.NDArray[np.int64] | None = None
     ) -> Selection:
         x = np.asarray(features, dtype=np.float32)
-        idx, radius = farthest_first(x, budget, np.array([rng.integers(len(x))]))
+        idx, radius = farthest_first(x, budget, np.array([rng.integers(len(x))]), self._reach(x))
         return Selection(idx, self.name, self.label_use, radius)
 
     continues = True
@@ -39,7 +50,8 @@ class KCenter(Strategy):
     def continue_from(self, features: Features, budget: int, given: IntArray, *, rng: np.random.Generator,
                       given_labels: npt.NDArray[np.int64] | None = None, labels: npt.NDArray[np.int64] | None = None,
                       images: Any = None) -> Selection:
-        idx, radius = farthest_first(np.asarray(features, dtype=np.float32), len(given) + budget, given)
+        x = np.asarray(features, dtype=np.float32)
+        idx, radius = farthest_first(x, len(given) + budget, given, self._reach(x))
         return Selection(idx[len(given):], self.name, self.label_use, radius[len(given):])
 
 
