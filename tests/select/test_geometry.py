@@ -38,6 +38,23 @@ def test_kcenter_covering_radius_never_grows() -> None:
     assert np.all(np.diff(sel.gains[1:]) <= 1e-6)
 
 
+def test_kcenter_with_support_leaves_lone_outliers_for_last() -> None:
+    """Planted: three blobs and three lone points far out. Plain farthest-first takes the lone points
+    among its first picks; with ``support=5`` a pick needs 5 neighbours within half its distance, so
+    the lone points wait until no blob point is eligible, and every pick before that is in a blob."""
+    x, label = blobs((40, 40, 40), spread=0.5)
+    lone = np.array([[30.0, -20.0], [-25.0, 30.0], [35.0, 35.0]], dtype=np.float32)
+    x = np.concatenate([x, lone])
+    is_lone = np.arange(len(x)) >= 120
+    plain = select(x, 6, "kcenter", seed=0).indices
+    assert is_lone[plain].sum() == 3
+    robust = select(x, 12, "kcenter", seed=0, support=5).indices
+    assert not is_lone[robust[1:]].any()  # the first pick is a random start
+    assert set(label[robust[robust < 120]]) == {0, 1, 2}
+    # once nothing is eligible it goes on as farthest-first: a full budget still takes every point
+    assert sorted(select(x, len(x), "kcenter", seed=0, support=5).indices.tolist()) == list(range(len(x)))
+
+
 def test_kmeans_takes_one_point_per_blob_biggest_first() -> None:
     x, label = blobs()
     sel = select(x, 3, "kmeans", seed=0)
