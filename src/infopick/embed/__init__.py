@@ -19,7 +19,6 @@ from infopick._util import atomic_write, check_seed, content_digest, resolve_rng
 from infopick.data.pool import Pool
 from infopick.embed import linear, manifold, nets  # noqa: F401  (register the embedders)
 from infopick.embed.base import Embedder, embedders, get_embedder, register_embedder
-from infopick.torchkit.classifier import resolve_device
 from infopick.typing import Progress
 
 if TYPE_CHECKING:
@@ -110,12 +109,7 @@ def cache_dir() -> Path:
 
 def cache_path(pool: Pool, emb: Embedder, seed: int) -> Path:
     """One file per (images, method, params, seed, version): a changed pool never hits an old file."""
-    params = emb.params()
-    if "device" in params:  # the CPU's numbers keep the files they had; a GPU's are other numbers, other files
-        params["device"] = resolve_device(params["device"])
-        if params["device"] == "cpu":
-            del params["device"]
-    key = {"method": emb.name, "params": params, "seed": seed, "v": CACHE_VERSION}
+    key = {"method": emb.name, "params": emb.cache_params(), "seed": seed, "v": CACHE_VERSION}
     return cache_dir() / f"{emb.name}-{content_digest((pool.images,), key)}.npy"
 
 

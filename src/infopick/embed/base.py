@@ -34,6 +34,19 @@ class Embedder(ABC):
     def params(self) -> dict[str, Any]:
         return dict(vars(self))
 
+    def cache_params(self) -> dict[str, Any]:
+        """The parameters that key this embedder's cache file: all of them, except that a trained
+        embedder's ``device`` counts only when it resolves to a GPU (the CPU's numbers keep the files
+        they had; a GPU's are other numbers, other files)."""
+        params = self.params()
+        if self.trains and "device" in params:
+            from infopick.torchkit.classifier import resolve_device
+
+            params["device"] = resolve_device(params["device"])
+            if params["device"] == "cpu":
+                del params["device"]
+        return params
+
     def mapper(self, images: UInt8Array, *, rng: np.random.Generator) -> Callable[[UInt8Array], npt.NDArray[np.floating]] | None:
         """The map fitted to ``images`` as a function of new images (m, ...) -> (m, d), drawing what
         ``embed`` draws from ``rng``; None where the map cannot take new images without refitting
