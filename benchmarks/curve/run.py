@@ -229,13 +229,33 @@ def versus_random(out: Path = RESULTS) -> str:
     return "\n".join(lines)
 
 
-def network_agreement(out: Path = RESULTS, also: tuple[Path, ...] = (results_dir("dynamics") / "curve.jsonl",)) -> str:
-    """Issue 17 item 4: at one K, across the subsets that have the ``network`` M/N (one per strategy, seed 0),
-    Spearman rho of each label-free measure's M/N with it, and of each with the test accuracy."""
+def k_for_q(out: Path = RESULTS) -> str:
+    """Issue 17 item 3 for every strategy whose seeds have the ``network`` M/N at every K: the K holding
+    90 / 99 / 99.9 % of N, each seed's curve interpolated on log K, mean ± sd over those seeds."""
+    rows = load_rows(out)
+    lines = ["| strategy | seeds | K for 90 % | K for 99 % | K for 99.9 % |", "|---|---|---|---|---|"]
+    for s in dict.fromkeys(r["strategy"] for r in rows):
+        cols, seeds = [], 0
+        for q in (0.9, 0.99, 0.999):
+            per_seed = _k_for_share_per_seed(rows, s, q)
+            seeds = len(per_seed)
+            vals = [v for v in per_seed.values() if v is not None]
+            text = "" if not vals else f"{statistics.mean(vals):.0f}" + (f" ± {statistics.stdev(vals):.0f}" if len(vals) > 1 else "")
+            missing = len(per_seed) - len(vals)
+            cols.append(text + (f" ({missing} not reached)" if missing else ""))
+        if seeds:
+            lines.append(f"| {s} | {seeds} | " + " | ".join(cols) + " |")
+    return "\n".join(lines)
+
+
+def network_agreement(out: Path = RESULTS, also: tuple[Path, ...] = (results_dir("dynamics") / "curve.jsonl",),
+                      seeds: tuple[int, ...] = (0,)) -> str:
+    """Issue 17 item 4: at one K, across the subsets that have the ``network`` M/N (one per strategy and seed
+    in ``seeds``), Spearman rho of each label-free measure's M/N with it, and of each with the test accuracy."""
     from benchmarks.common import rho_text
 
     rows = [r for path in (out, *also) for r in load_rows(path)
-            if "network" in r["fraction"] and r["budget"] < r["n"] and r["seed"] == 0]  # one subset per strategy
+            if "network" in r["fraction"] and r["budget"] < r["n"] and r["seed"] in seeds]
     measures = list(LABEL_FREE)
     lines = ["| K | subsets | " + " | ".join(f"rho({m}, network) | [95 % CI]" for m in measures)
              + " | rho(network, test %) | [95 % CI] | " + " | ".join(f"rho({m}, test %) | [95 % CI]" for m in measures) + " |",
@@ -247,14 +267,14 @@ def network_agreement(out: Path = RESULTS, also: tuple[Path, ...] = (results_dir
         net, test = [r["fraction"]["network"] for r in c], [r["accuracy_test"] for r in c]
         parts = [rho_text([r["fraction"][m] for r in c], net) for m in measures] + [rho_text(net, test)]
         parts += [rho_text([r["fraction"][m] for r in c], test) for m in measures]
-        lines.append(f"| {k} | {len(c)} ({', '.join(r['strategy'] for r in c)}) | " + " | ".join(parts) + " |")
+        names = ", ".join(dict.fromkeys(r["strategy"] for r in c))
+        lines.append(f"| {k} | {len(c)} ({names}) | " + " | ".join(parts) + " |")
     return "\n".join(lines)
 
 
 def figure(out: Path = RESULTS) -> Path:
     """results/curve.png: test accuracy against K (log) with 95 % t-bands over seeds and the whole pool's
-    level; the ``network`` M/N against K with the 90 / 99 / 99.9 % levels (mean over the seeds that have
-    it: 3 for random and auto, seed 0 for the others)."""
+    level; the ``network`` M/N against K with the 90 / 99 / 99.9 % levels (mean over the seeds that have it)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -314,8 +334,12 @@ def main() -> None:
         print(table())
         print("\nEvery strategy against random (test %, fast, seeds as measured):\n")
         print(versus_random())
+        print("\nK for 90 / 99 / 99.9 % of N under the network, per strategy (seeds measured at every K):\n")
+        print(k_for_q())
         print("\nAt one K, do the label-free measures rank the subsets as the network does (seed-0 cells)?\n")
         print(network_agreement())
+        print("\nThe same over every seed's subset that has the network M/N (seeds 0-2):\n")
+        print(network_agreement(seeds=(0, 1, 2)))
         return
     run(a.strategies.split(","), [int(b) for b in a.budgets.split(",")], a.seeds,
         {int(s) for s in a.network_seeds.split(",") if s})

@@ -43,3 +43,8 @@ def test_spearman_interval_of_a_monotone_relation_is_one() -> None:
     x = np.arange(10.0)
     assert spearman_interval(x, x**3) == pytest.approx((1.0, 1.0, 1.0))
     assert np.isnan(spearman_interval(x, x, reps=0)[1])
+
+
+def test_spearman_interval_of_a_constant_is_nan_not_an_error() -> None:
+    rho, lo, hi = spearman_interval(np.ones(6), np.arange(6.0))
+    assert np.isnan(rho) and np.isnan(lo) and np.isnan(hi)

@@ -52,12 +52,14 @@ def spearman_interval(
 
     ``reps`` resamples of n cells with replacement, drawn from ``rng`` (a fresh seed-0 generator when
     None, so that every table's interval reproduces on its own); resamples in which ``x`` or ``y`` is
-    constant have no rank correlation and are left out. ``reps=0`` gives (rho, nan, nan). ``draws``
+    constant have no rank correlation and are left out. ``reps=0``, or ``x`` or ``y`` constant, gives (rho, nan, nan). ``draws``
     (reps, n) row indices: the same resamples for several quantities, so that their intervals are paired.
     """
     from scipy.stats import spearmanr
 
     x_, y_ = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    if np.ptp(x_) == 0 or np.ptp(y_) == 0:  # a constant has no ranks: no rho, no interval
+        return float("nan"), float("nan"), float("nan")
     rho = float(spearmanr(x_, y_).statistic)
     if reps == 0:
         return rho, float("nan"), float("nan")
