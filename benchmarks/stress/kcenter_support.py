@@ -20,7 +20,6 @@ from infopick.neighbors import isolated
 from infopick.nuisance import Nuisance
 from infopick.select.auto import OUTLIER_Z, SCREEN_SEED
 
-
 SCREENS = ((10, OUTLIER_Z), (50, OUTLIER_Z), (50, 2.0))
 
 
