@@ -100,9 +100,9 @@ def write_config(out: Path, config: BenchConfig, command: str, environment: dict
     """``bench.json``: this run's config and command, and every earlier run's command and time (``history``):
     a resume with fewer strategies or seeds must not erase how the cells already there were asked for."""
     old = _stored_config(out)
-    history: list[dict[str, Any]] = list(old.get("history") or ([{"command": old.get("command"),
-                                                                  "time": (old.get("environment") or {}).get("time")}]
-                                                                if old else []))
+    history: list[dict[str, Any]] = list(old.get("history", []))
+    if old and not history:  # a bench.json written before runs were kept: its one run becomes the first
+        history = [{"command": old.get("command"), "time": (old.get("environment") or {}).get("time")}]
     history.append({"command": command, "time": environment.get("time")})
     with atomic_write(out / CONFIG) as fh:
         json.dump({"comparable": config.comparable(), "config": asdict(config), "command": command,

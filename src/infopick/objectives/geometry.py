@@ -28,10 +28,12 @@ def farthest_first(x: npt.NDArray[np.float32], budget: int, start: IntArray,
     d2[picked] = -1.0
     reach2 = None if reach is None else np.square(reach)
     while len(picked) < budget:
-        i = int(np.argmax(d2))
-        if reach2 is not None:
-            j = int(np.argmax(np.where(d2 >= reach2, d2, -1.0)))
-            i = j if d2[j] >= reach2[j] and d2[j] >= 0 else i
+        if reach2 is None:
+            i = int(np.argmax(d2))
+        else:  # picks sit at -1, so a masked maximum below 0 means no point is eligible
+            eligible = np.where(d2 >= reach2, d2, -1.0)
+            j = int(np.argmax(eligible))
+            i = j if eligible[j] >= 0 else int(np.argmax(d2))
         gains.append(float(np.sqrt(max(d2[i], 0.0))))
         picked.append(i)
         np.minimum(d2, sq - 2 * (x @ x[i]) + sq[i], out=d2)
