@@ -123,6 +123,11 @@ def test_a_resume_keeps_the_earlier_commands_and_a_broken_config_is_refused(
     lines = capsys.readouterr().err.splitlines()  # after the estimate line, one error line
     assert lines[-1].startswith("error:") and "bench.json" in lines[-1] and sum(x.startswith("error:") for x in lines) == 1
     assert (out / "bench.json").read_text() == "[1, 2" and len(read_rows(out / "results.jsonl")) == 2
+    for broken in ("[1, 2", "[1, 2]", "{}", '{"config": {"data": 3}}'):  # the report reads the same file: one error line, nothing written
+        (out / "bench.json").write_text(broken)
+        assert main(["report", str(out)]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("error:") and "bench.json" in err[0] and not (out / "report.html").exists()
 
 
 @pytest.fixture(scope="module")

@@ -120,4 +120,7 @@ def load_results(out: str | Path) -> tuple[dict[str, Any], list[dict[str, Any]]]
     out = Path(out)
     if not (out / CONFIG).is_file():
         raise InfopickError(f"{out} is not a bench directory (no {CONFIG}); run infopick bench --out {out} first")
-    return json.loads((out / CONFIG).read_text()), read_rows(out / "results.jsonl")
+    stored = _stored_config(out)
+    if not isinstance(stored.get("config"), dict) or not isinstance(stored["config"].get("data"), str):
+        raise InfopickError(f"{out / CONFIG} names no data set (config.data); infopick bench writes it, rerun bench there")
+    return stored, read_rows(out / "results.jsonl")

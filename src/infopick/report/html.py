@@ -195,7 +195,14 @@ def _pool_measures(d: Path) -> dict[str, dict[str, Any]]:
     out = {}
     for p in sorted((d / "measures").glob("*.json")):
         if (d / "measures" / f"{p.stem}.image_bits.npy").is_file():
-            out[p.stem] = json.loads(p.read_text())
+            try:
+                out[p.stem] = json.loads(p.read_text())
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise InfopickError(f"{p} is not readable JSON ({exc.__class__.__name__}); bench writes it, rerun bench there") from None
+            m = out[p.stem]
+            if not (isinstance(m, dict) and {"bits_pool", "curve", "k_for"} <= set(m) and isinstance(m["curve"], dict)
+                    and {"k", "bits"} <= set(m["curve"])):
+                raise InfopickError(f"{p} is not a pool measure record (bits_pool, curve, k_for); bench writes it, rerun bench there")
     return out
 
 
