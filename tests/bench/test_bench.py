@@ -128,6 +128,17 @@ def test_a_resume_keeps_the_earlier_commands_and_a_broken_config_is_refused(
         assert main(["report", str(out)]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith("error:") and "bench.json" in err[0] and not (out / "report.html").exists()
+    (out / "bench.json").write_text(json.dumps(stored))
+    rows = (out / "results.jsonl").read_text()
+    (out / "results.jsonl").write_text('{"strategy": "random"}\n' + rows)  # a line that is no cell's record: skipped
+    assert main(["report", str(out)]) == 0 and (out / "report.html").is_file()
+    (out / "report.html").unlink()
+    (out / "results.jsonl").write_text('{"strategy": "random", "budget": 5, "seed": 0, "accuracy_pool": 1.0, '
+                                       '"accuracy_test": null, "selection": null}\n' + rows)  # a first cell with no file
+    capsys.readouterr()
+    assert main(["report", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error:") and "names no selection" in err[0] and not (out / "report.html").exists()
 
 
 @pytest.fixture(scope="module")

@@ -78,8 +78,20 @@ class ResultStore:
                 fh.write(text)
 
 
+def _is_record(row: Any) -> bool:
+    """A cell's record as ``bench.cell`` writes it: the keys the resume and the report read, of their types."""
+    def number(v: Any, none: bool = False) -> bool:
+        return (v is None and none) or (isinstance(v, int | float) and not isinstance(v, bool))
+
+    return (isinstance(row, dict) and isinstance(row.get("strategy"), str) and isinstance(row.get("selection"), str | None)
+            and all(isinstance(row.get(k), int) and not isinstance(row.get(k), bool) for k in ("budget", "seed"))
+            and number(row.get("accuracy_pool")) and number(row.get("accuracy_test"), none=True)
+            and isinstance(row.get("fraction", {}), dict))
+
+
 def read_rows(path: str | Path) -> list[dict[str, Any]]:
-    """The complete JSON objects of a results file; a torn or unreadable line is skipped."""
+    """The cell records of a results file; a torn, unreadable or foreign line (JSON that is not a cell's
+    record) is skipped."""
     path = Path(path)
     if not path.is_file():
         return []
@@ -89,6 +101,6 @@ def read_rows(path: str | Path) -> list[dict[str, Any]]:
             row = json.loads(line)
         except json.JSONDecodeError:
             continue
-        if isinstance(row, dict):
+        if _is_record(row):
             out.append(row)
     return out

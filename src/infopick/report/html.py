@@ -27,6 +27,10 @@ def write_report(directory: str | Path, out: str | Path | None = None) -> Path:
     cfg, rows = load_results(d)
     if not rows:
         raise InfopickError(f"{d} holds no finished cells yet")
+    for s in dict.fromkeys(r["strategy"] for r in rows):  # the figures read each strategy's first selection file
+        first = min((r for r in rows if r["strategy"] == s), key=lambda r: (r["budget"], r["seed"]))
+        if first.get("selection") is None:
+            raise InfopickError(f"{d}: the first cell of {s!r} (K={first['budget']}, seed {first['seed']}) names no selection file")
     pool = load(cfg["config"]["data"])
     metric = "accuracy_test" if all(r["accuracy_test"] is not None for r in rows) else "accuracy_pool"
     groups = _groups(rows)
