@@ -28,7 +28,7 @@ def write_report(directory: str | Path, out: str | Path | None = None) -> Path:
     if not rows:
         raise InfopickError(f"{d} holds no finished cells yet")
     for s in dict.fromkeys(r["strategy"] for r in rows):  # the figures read each strategy's first selection file
-        first = min((r for r in rows if r["strategy"] == s), key=lambda r: (r["budget"], r["seed"]))
+        first = _first_cell(rows, s)
         if first.get("selection") is None:
             raise InfopickError(f"{d}: the first cell of {s!r} (K={first['budget']}, seed {first['seed']}) names no selection file")
     pool = load(cfg["config"]["data"])
@@ -183,7 +183,7 @@ def _map_figure(pool: Any, d: Path, rows: list[dict[str, Any]]) -> bytes | None:
     bg = np.random.default_rng(0).choice(len(z), min(len(z), 20000), replace=False)
     fig, axes = plt.subplots(1, len(shown), figsize=(4.2 * len(shown), 4.2), squeeze=False)
     for ax, s in zip(axes[0], shown, strict=True):
-        cell = min((r for r in rows if r["strategy"] == s), key=lambda r: (r["budget"], r["seed"]))
+        cell = _first_cell(rows, s)
         idx = read_selection(pool, d / cell["selection"]).indices
         ax.scatter(z[bg, 0], z[bg, 1], s=1, color="0.85", rasterized=True)
         ax.scatter(z[idx, 0], z[idx, 1], s=8, color="C3" if s == "auto" else "black")
@@ -195,18 +195,23 @@ def _map_figure(pool: Any, d: Path, rows: list[dict[str, Any]]) -> bytes | None:
     return _png(fig, plt)
 
 
+def _first_cell(rows: list[dict[str, Any]], strategy: str) -> dict[str, Any]:
+    """The strategy's cell at its smallest budget and seed: the one whose selection file the figures show."""
+    return min((r for r in rows if r["strategy"] == strategy), key=lambda r: (r["budget"], r["seed"]))
+
+
 def _pool_measures(d: Path) -> dict[str, dict[str, Any]]:
     out = {}
     for p in sorted((d / "measures").glob("*.json")):
         if (d / "measures" / f"{p.stem}.image_bits.npy").is_file():
             try:
-                out[p.stem] = json.loads(p.read_text())
+                m = json.loads(p.read_text())
             except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise InfopickError(f"{p} is not readable JSON ({exc.__class__.__name__}); bench writes it, rerun bench there") from None
-            m = out[p.stem]
             if not (isinstance(m, dict) and {"bits_pool", "curve", "k_for"} <= set(m) and isinstance(m["curve"], dict)
                     and {"k", "bits"} <= set(m["curve"])):
                 raise InfopickError(f"{p} is not a pool measure record (bits_pool, curve, k_for); bench writes it, rerun bench there")
+            out[p.stem] = m
     return out
 
 
@@ -250,7 +255,7 @@ def _picks_figure(pool: Any, d: Path, rows: list[dict[str, Any]], strategy: str,
     from infopick.select.io import read_selection
 
     plt = pyplot()
-    first = min(rows, key=lambda r: (r["budget"], r["seed"]))
+    first = _first_cell(rows, strategy)
     idx = read_selection(pool, d / first["selection"]).indices[:count]
     classes = list(pool.classes)
     fig = plt.figure(figsize=(12, 2.6))
