@@ -100,6 +100,22 @@ def _distances(z: np.ndarray, picks: np.ndarray, bases: np.ndarray | None) -> np
     return best
 
 
+Picks = tuple[np.ndarray, np.ndarray | None]  # the picks' features and their tangent bases (None: Euclidean)
+
+
+def _copies_over_new(z: np.ndarray, picked: Picks, copies: Picks, new: Picks, delta: float) -> float:
+    """What ``copies`` add to ``picked`` over what ``new`` add, in bits of power-mean coverage of the rows
+    of ``z`` (p = ln n, distances floored at the nuisance radius ``delta``; measures.py's definition)."""
+    d_s = _distances(z, *picked)
+    p = float(np.log(len(z)))
+
+    def bits(d: np.ndarray) -> float:  # up to a constant: n d / p log2 of the power mean's drop
+        return -len(z) * z.shape[1] / p * float(np.log2(((np.maximum(d, delta) / delta) ** p).sum()))
+
+    gain = [bits(np.minimum(d_s, _distances(z, *added))) - bits(d_s) for added in (copies, new)]
+    return gain[0] / gain[1]
+
+
 def _ratio(x: np.ndarray, f: Encoder, tangent: bool, seed: int) -> tuple[float, float]:
     """(copies / new under power-mean coverage, median copy distance / median NN distance) on one seed's draw."""
     rng = np.random.default_rng(seed)
@@ -114,21 +130,13 @@ def _ratio(x: np.ndarray, f: Encoder, tangent: bool, seed: int) -> tuple[float, 
     cal_d = [_distances(cal_copies[i : i + 1], zx[cal][i : i + 1], None if cal_b is None else cal_b[i : i + 1])[0]
              for i in range(len(cal))]
     delta = float(np.quantile(cal_d, 0.9))
-    d_s = _distances(z, zx[s], bases(x[s]))
-    d_c = np.minimum(d_s, _distances(z, z[len(x):], bases(copies)))
-    d_r = np.minimum(d_s, _distances(z, zx[r], bases(x[r])))
-    p = float(np.log(len(z)))
-
-    def bits(d: np.ndarray) -> float:  # up to a constant: n d / p log2 of the power mean's drop
-        return -len(z) * z.shape[1] / p * float(np.log2(((np.maximum(d, delta) / delta) ** p).sum()))
-
+    ratio = _copies_over_new(z, (zx[s], bases(x[s])), (z[len(x):], bases(copies)), (zx[r], bases(x[r])), delta)
     # nearest other pool image under the same distance, for 300 of the picked rows' originals
     q = perm[2000:2300]
     others = np.delete(np.arange(len(x)), q)
     nn = np.array([_distances(zx[others], zx[q][i : i + 1], None if not tangent else bases(x[q][i : i + 1])).min()
                    for i in range(len(q))])
-    cd = np.array(cal_d)
-    return (bits(d_c) - bits(d_s)) / (bits(d_r) - bits(d_s)), float(np.median(cd) / np.median(nn))
+    return ratio, float(np.median(cal_d) / np.median(nn))
 
 
 def _ratio_trained(x: np.ndarray, seed: int) -> tuple[float, float]:
@@ -146,41 +154,22 @@ def _ratio_trained(x: np.ndarray, seed: int) -> tuple[float, float]:
     z = z_all[: n + 100]
     cd = np.linalg.norm(z_all[n + 100 :] - z_all[cal], axis=1)
     delta = float(np.quantile(cd, 0.9))
-    d_s = _distances(z, z[s], None)
-    d_c = np.minimum(d_s, _distances(z, z[n:], None))
-    d_r = np.minimum(d_s, _distances(z, z[r], None))
-    p = float(np.log(len(z)))
-
-    def bits(d: np.ndarray) -> float:
-        return -len(z) * z.shape[1] / p * float(np.log2(((np.maximum(d, delta) / delta) ** p).sum()))
-
+    ratio = _copies_over_new(z, (z[s], None), (z[n:], None), (z[r], None), delta)
     nn = knn_graph(np.ascontiguousarray(z[:n], dtype=np.float32), 1).distances[q, 0]
-    return (bits(d_c) - bits(d_s)) / (bits(d_r) - bits(d_s)), float(np.median(cd) / np.median(nn))
+    return ratio, float(np.median(cd) / np.median(nn))
 
 
 def _contrastive_components(x: np.ndarray, photometric: bool) -> list[float]:
     """Median distance from 300 images to their copies (each nuisance component alone, then all) over the
     median nearest-neighbour distance, in ``contrastive`` features trained on the pool with those copies.
     ``photometric``: the SimCLR views also get a brightness offset (+-0.16) and pixel noise (std 0.08),
-    twice the nuisance model's, by wrapping the embedder's view jitter for this run only."""
-    import torch
-
-    from infopick.embed import nets
+    twice the nuisance model's."""
+    from infopick.embed.nets import Contrastive
 
     q = np.random.default_rng(5).choice(len(x), 300, replace=False)
     copies = [perturb(x[q], model, np.random.default_rng(1)) for model in _component_models()]
-    plain = nets._jitter
-
-    def jitter(v: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
-        v = plain(v, gen)
-        v = v + (torch.rand(len(v), 1, 1, 1, generator=gen, device=gen.device) * 2 - 1) * 0.16
-        return (v + torch.randn(v.shape, generator=gen, device=gen.device) * 0.08).clamp_(0, 1)
-
-    nets._jitter = jitter if photometric else plain  # type: ignore[assignment]
-    try:
-        z = nets.Contrastive().embed(np.concatenate([x, *copies]), rng=np.random.default_rng(0))
-    finally:
-        nets._jitter = plain  # type: ignore[assignment]
+    views = {"brightness": 0.16, "noise": 0.08} if photometric else {}
+    z = Contrastive(**views).embed(np.concatenate([x, *copies]), rng=np.random.default_rng(0))
     n = len(x)
     nn = float(np.median(knn_graph(np.ascontiguousarray(z[:n]), 1).distances[q, 0]))
     return [float(np.median(np.linalg.norm(z[n + 300 * i : n + 300 * (i + 1)] - z[q], axis=1))) / nn for i in range(len(copies))]

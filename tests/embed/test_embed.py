@@ -131,3 +131,12 @@ def test_a_trained_embedding_takes_a_device_and_the_cpu_keeps_its_numbers_and_ca
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "'pca' trains nothing; these do: autoencoder, contrastive" in err
     assert not (tmp_path / "z.npy").exists()
+
+
+def test_contrastive_photometric_views_are_off_by_default_and_keep_the_cache_files(digits: infopick.Pool, home: Path) -> None:
+    quick = QUICK["contrastive"]
+    off, on = get_embedder("contrastive", **quick), get_embedder("contrastive", brightness=0.16, noise=0.08, **quick)
+    # the file name the default views were cached under before the views had parameters (measured at 068464f)
+    assert cache_path(digits, off, 0).name == "contrastive-9522ecc97c08cfdb98fa.npy"
+    assert cache_path(digits, on, 0) != cache_path(digits, off, 0)
+    assert not np.array_equal(embed(digits, off, seed=0, cache=False), embed(digits, on, seed=0, cache=False))

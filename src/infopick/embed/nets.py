@@ -73,8 +73,10 @@ class Autoencoder(Embedder):
 class Contrastive(Embedder):
     """Features of a small CNN trained with SimCLR's NT-Xent loss on two augmented views: (n, 4 * width), unit norm.
 
-    Chen et al. 2020. Views differ by rotation, zoom, shift, an elastic warp and ink contrast;
-    the representation is the globally pooled last conv stage (before the projection head).
+    Chen et al. 2020. Views differ by rotation, zoom, shift, an elastic warp and ink contrast, and
+    optionally by a brightness offset (uniform in +-``brightness``, intensities in [0, 1]) and pixel
+    noise (std ``noise``); the representation is the globally pooled last conv stage (before the
+    projection head).
     """
 
     name = "contrastive"
@@ -84,14 +86,25 @@ class Contrastive(Embedder):
 
     def __init__(
         self, *, steps: int = 300, batch_size: int = 256, lr: float = 2e-3, temperature: float = 0.2, width: int = 16,
-        device: str = "cpu",
+        brightness: float = 0.0, noise: float = 0.0, device: str = "cpu",
     ) -> None:
         self.steps = steps
         self.batch_size = batch_size
         self.lr = lr
         self.temperature = temperature
         self.width = width
+        self.brightness = brightness
+        self.noise = noise
         self.device = device
+
+    def cache_params(self) -> dict[str, Any]:
+        """As ``Embedder``'s, without the photometric views when they are off: the default views keep
+        the cache files they had before the views had parameters."""
+        params = super().cache_params()
+        for key in ("brightness", "noise"):
+            if params.get(key) == 0:
+                del params[key]
+        return params
 
     def embed(
         self, images: UInt8Array, *, rng: np.random.Generator, progress: Progress | None = None
@@ -115,7 +128,8 @@ class Contrastive(Embedder):
 
             def two_views() -> tuple[torch.Tensor, torch.Tensor]:
                 b = batches.next()
-                return _jitter(augment(b, views, gen), gen), _jitter(augment(b, views, gen), gen)
+                first = _jitter(augment(b, views, gen), gen, self.brightness, self.noise)
+                return first, _jitter(augment(b, views, gen), gen, self.brightness, self.noise)
 
             def nt_xent(m: nn.Module, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
                 z = F.normalize(m(torch.cat(batch)), dim=1)
@@ -195,11 +209,17 @@ def _encode(encoder: nn.Module, x: torch.Tensor, progress: Progress | None) -> n
     return np.concatenate(out).astype(np.float32)
 
 
-def _jitter(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
-    """Scale each image's ink by a factor in [0.6, 1.4]: contrast is not what makes a digit."""
+def _jitter(x: torch.Tensor, gen: torch.Generator, brightness: float, noise: float) -> torch.Tensor:
+    """Scale each image's ink by a factor in [0.6, 1.4] (contrast is not what makes a digit); then the
+    optional brightness offset and pixel noise. Off (0) draws nothing, so the default views are unchanged."""
     import torch
 
-    return (x * (0.6 + 0.8 * torch.rand(len(x), 1, 1, 1, generator=gen, device=gen.device))).clamp_(0, 1)
+    x = (x * (0.6 + 0.8 * torch.rand(len(x), 1, 1, 1, generator=gen, device=gen.device))).clamp_(0, 1)
+    if brightness > 0:
+        x = x + (torch.rand(len(x), 1, 1, 1, generator=gen, device=gen.device) * 2 - 1) * brightness
+    if noise > 0:
+        x = x + torch.randn(x.shape, generator=gen, device=gen.device) * noise
+    return x.clamp_(0, 1)
 
 
 def _l2_normalise(z: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
