@@ -62,6 +62,19 @@ def kmeans(
     return km.centroids.astype(np.float32), assign[:, 0].astype(np.int64)
 
 
+def proportional_quota(sizes: npt.NDArray[np.int64], budget: int) -> npt.NDArray[np.int64]:
+    """(c,) picks per group: ``budget`` shared in proportion to ``sizes`` (c,) by largest remainder (Hamilton).
+
+    A share never exceeds its group (budget <= sizes.sum()), and a remainder's +1 goes only to a share
+    with a fractional part, so no group gets more than it holds; the quotas sum to ``budget``.
+    """
+    sizes = np.asarray(sizes, dtype=np.int64)
+    share = budget * sizes / sizes.sum()
+    quota = np.floor(share).astype(np.int64)
+    quota[np.argsort(-(share - quota), kind="stable")[: budget - int(quota.sum())]] += 1
+    return quota
+
+
 def nearest_unique(x: npt.NDArray[np.float32], targets: npt.NDArray[np.float32], budget: int, rng: np.random.Generator) -> IntArray:
     """For each target in order, the nearest pool point not yet taken; random points fill any shortfall."""
     import faiss

@@ -115,11 +115,13 @@ class Auto(Strategy):
 
     wants_images = True  # ``select`` hands it the pool's images too (for the nuisance-calibrated screen)
 
-    def __init__(self, *, strength: float = 1.0, delegate: str = "", outlier_k: int = K_NN, outlier_z: float = OUTLIER_Z) -> None:
+    def __init__(self, *, strength: float = 1.0, delegate: str = "", outlier_k: int = K_NN, outlier_z: float = OUTLIER_Z,
+                 strata: int = 0) -> None:
         self.strength = strength
         self.delegate = delegate  # "" = by budget (``CHOICES``); a name = screen, then always that strategy
         self.outlier_k = outlier_k  # the screen's outlier rule: modified z of the log outlier_k-NN distance ...
         self.outlier_z = outlier_z  # ... above outlier_z
+        self.strata = strata  # where k-center runs: its ``strata`` (0: plain farthest-first)
 
     def _delegate_strategy(self) -> Strategy:
         """The named delegate (checked here, however ``auto`` was built), or ``random`` as a stand-in for the budget rule."""
@@ -164,7 +166,7 @@ class Auto(Strategy):
                    else f"the budget exceeds the {len(sc.kept)} non-outliers: none dropped")
         chosen = self.delegate or choose(budget + g, len(rows))
         rule = "asked for" if self.delegate else f"budget {budget}{f' + {g} given' if g else ''} of {len(rows)}"
-        strat = get_strategy(chosen)
+        strat = get_strategy(chosen, strata=self.strata) if chosen == "kcenter" and self.strata else get_strategy(chosen)
         if not g:
             sel = strat.select(x[rows], budget, rng=rng)
         elif strat.continues:

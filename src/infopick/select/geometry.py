@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from infopick.objectives.geometry import farthest_first, kmeans, nearest_unique
+from infopick.errors import InfopickError
+from infopick.objectives.geometry import farthest_first, kmeans, nearest_unique, proportional_quota
 from infopick.select.base import LabelUse, Selection, Strategy, register
 from infopick.typing import Features, IntArray
 
@@ -19,6 +20,13 @@ class KCenter(Strategy):
     Greedy 2-approximation of the k-center problem (Gonzalez 1985); the core-set of Sener &
     Savarese 2018. The first pick is drawn from ``rng``. ``gains`` are the covering radius
     (feature units) at each pick. O(n d) per pick, no n x n matrix.
+
+    ``strata=c`` (0: off): split the pool into c k-means cells, give each cell the budget's share of
+    its size (largest remainder), run farthest-first inside each and interleave the cells' picks in
+    proportion. Farthest-first alone spreads picks by the space a region spans, not by how many images
+    it holds (on a long-tailed pool it gave the big, spread-out class more than its share and the
+    compact middle classes half of theirs); the strata keep the counts near random's and the spread
+    within each cell. Such a run cannot be continued (its quotas depend on the whole budget).
     """
 
     name = "kcenter"
@@ -27,8 +35,9 @@ class KCenter(Strategy):
     label_use = LabelUse.NONE
     summary = "farthest-first traversal (k-center greedy, core-set)"
 
-    def __init__(self, *, support: int = 0) -> None:
+    def __init__(self, *, support: int = 0, strata: int = 0) -> None:
         self.support = support  # 0: plain; m > 0: a pick must have m neighbours within half its distance
+        self.strata = strata
 
     def _reach(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float64] | None:
         """Twice each point's distance to its ``support``-th neighbour (``farthest_first``'s eligibility), or None."""
@@ -42,14 +51,34 @@ class KCenter(Strategy):
         self, features: Features, budget: int, *, rng: np.random.Generator, labels: npt.NDArray[np.int64] | None = None
     ) -> Selection:
         x = np.asarray(features, dtype=np.float32)
+        if self.strata > 1:
+            return self._stratified(x, budget, rng)
         idx, radius = farthest_first(x, budget, np.array([rng.integers(len(x))]), self._reach(x))
         return Selection(idx, self.name, self.label_use, radius)
+
+    def _stratified(self, x: npt.NDArray[np.float32], budget: int, rng: np.random.Generator) -> Selection:
+        _, cell = kmeans(np.ascontiguousarray(x), self.strata, rng)
+        quota = proportional_quota(np.bincount(cell), budget)
+        picks, when, radius = [], [], []
+        for c in np.flatnonzero(quota):
+            rows = np.flatnonzero(cell == c)
+            xs = x[rows]
+            idx, r = farthest_first(xs, int(quota[c]), np.array([rng.integers(len(rows))]), self._reach(xs))
+            picks.append(rows[idx])
+            radius.append(r)
+            when.append((np.arange(len(idx)) + 0.5) / quota[c])  # a cell's j-th pick comes at j / its quota
+        order = np.argsort(np.concatenate(when), kind="stable")
+        return Selection(np.concatenate(picks)[order], self.name, self.label_use, np.concatenate(radius)[order],
+                         meta={"strata": int(len(quota)), "cells_picked": int(np.count_nonzero(quota))})
 
     continues = True
 
     def continue_from(self, features: Features, budget: int, given: IntArray, *, rng: np.random.Generator,
                       given_labels: npt.NDArray[np.int64] | None = None, labels: npt.NDArray[np.int64] | None = None,
                       images: Any = None) -> Selection:
+        if self.strata > 1:
+            raise InfopickError("kcenter with strata cannot continue a selection (its quotas depend on the whole "
+                                "budget); select again with the larger budget, or use strata=0")
         x = np.asarray(features, dtype=np.float32)
         idx, radius = farthest_first(x, len(given) + budget, given, self._reach(x))
         return Selection(idx[len(given):], self.name, self.label_use, radius[len(given):])
