@@ -23,7 +23,6 @@ Reproduce (about an hour on 2 cores; resumable):
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
@@ -75,13 +74,7 @@ def verdict(out: Path = OUT) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--play", action="store_true", help="play the missing cells first")
-    ap.add_argument("--seeds", type=int, default=3)
-    args = ap.parse_args()
-    if args.play:
-        stress_run.run(OUT, list(FRESH), ARMS, args.seeds, pools=FRESH)
-    print(verdict())
+    stress_run.declared_main(__doc__, lambda seeds: stress_run.run(OUT, list(FRESH), ARMS, seeds, pools=FRESH), verdict)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,6 @@ Reproduce (resumable; the seed-2 cells read kcenter_bound's lines):
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
@@ -96,15 +95,13 @@ def verdict() -> str:
     return "\n".join(lines)
 
 
+def _play(seeds: int) -> None:
+    stress_run.run(kcenter_bound.OUT, list(kcenter_bound.FRESH), [CANDIDATE], seeds, pools=kcenter_bound.FRESH)
+    stress_run.run(OUT, list(FRESH), [BASE, CANDIDATE], seeds, pools=FRESH)
+
+
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--play", action="store_true", help="play the missing cells first")
-    ap.add_argument("--seeds", type=int, default=3)
-    args = ap.parse_args()
-    if args.play:
-        stress_run.run(kcenter_bound.OUT, list(kcenter_bound.FRESH), [CANDIDATE], args.seeds, pools=kcenter_bound.FRESH)
-        stress_run.run(OUT, list(FRESH), [BASE, CANDIDATE], args.seeds, pools=FRESH)
-    print(verdict())
+    stress_run.declared_main(__doc__, _play, verdict)
 
 
 if __name__ == "__main__":

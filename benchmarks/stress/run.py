@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -120,6 +121,17 @@ def rescue(out: Path, names: list[str]) -> str:
                 lines.append(f"| {name} | {k} | {s} | {min(len(alone), len(screened))} | {parts[0]} | {parts[1]} | "
                              f"{share[0]} | {share[1]} | {share[2]} |")
     return "\n".join(lines)
+
+
+def declared_main(doc: str, play: Callable[[int], None], verdict: Callable[[], str]) -> None:
+    """The command line of a declared study: ``--play`` plays its missing cells (``--seeds`` each), then the verdict."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--play", action="store_true", help="play the missing cells first")
+    ap.add_argument("--seeds", type=int, default=3)
+    args = ap.parse_args()
+    if args.play:
+        play(args.seeds)
+    print(verdict())
 
 
 def main() -> None:

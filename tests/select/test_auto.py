@@ -30,6 +30,15 @@ def test_auto_runs_its_choice_on_the_rows_it_kept(budget: int) -> None:
     json.dumps(sel.meta)  # what run.json and --json print
 
 
+def test_strata_reach_k_center_where_auto_runs_it_and_nothing_else() -> None:
+    x = np.random.default_rng(0).normal(size=(1000, 4)).astype(np.float32)
+    rows = screen(x).kept
+    sel = select(x, 50, "auto", seed=2, strata=6)
+    assert sel.meta["chosen"] == "kcenter" and sel.meta["strata"] == 6
+    assert np.array_equal(sel.indices, rows[select(x[rows], 50, "kcenter", seed=2, strata=6).indices])
+    assert np.array_equal(select(x, 5, "auto", seed=2, strata=6).indices, select(x, 5, "auto", seed=2).indices)  # facility's budget
+
+
 def test_planted_outliers_are_dropped_and_never_picked() -> None:
     rng = np.random.default_rng(1)
     x = np.concatenate([rng.normal(size=(2000, 3)), rng.normal(size=(20, 3)) * 0.1 + 40 * rng.normal(size=(20, 3))])

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from infopick.objectives.geometry import farthest_first
+import infopick
+from infopick.objectives.geometry import farthest_first, proportional_quota
 from infopick.select import get_strategy, select
 
 
@@ -53,6 +57,33 @@ def test_kcenter_with_support_leaves_lone_outliers_for_last() -> None:
     assert set(label[robust[robust < 120]]) == {0, 1, 2}
     # once nothing is eligible it goes on as farthest-first: a full budget still takes every point
     assert sorted(select(x, len(x), "kcenter", seed=0, support=5).indices.tolist()) == list(range(len(x)))
+
+
+def test_kcenter_with_strata_gives_each_region_its_share_of_the_picks() -> None:
+    """Planted: 900 points spread wide and 300 in a tight blob far away. Farthest-first covers space,
+    so the tight blob (a quarter of the points) gets a pick or two; with ``strata`` the budget is
+    shared over k-means cells by their size, so the blob gets about its quarter, and the picks are
+    distinct, interleaved (the first picks already reach both regions) and farthest-first inside."""
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.normal(scale=5.0, size=(900, 2)), rng.normal(scale=0.3, size=(300, 2)) + 40]).astype(np.float32)
+    in_blob = np.arange(len(x)) >= 900
+    plain = select(x, 40, "kcenter", seed=0).indices
+    strata = select(x, 40, "kcenter", seed=0, strata=8)
+    assert in_blob[plain].sum() <= 3
+    assert 8 <= in_blob[strata.indices].sum() <= 12  # 40 x 300 / 1200 = 10
+    assert len(np.unique(strata.indices)) == 40 and 0 < in_blob[strata.indices[:8]].sum() < 8
+    assert strata.meta["strata"] == 8 and np.array_equal(select(x, 40, "kcenter", seed=0, strata=8).indices, strata.indices)
+    with pytest.raises(infopick.InfopickError, match="strata cannot continue"):
+        select(x, 10, "kcenter", seed=0, strata=8, given=strata.indices[:5])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 50), min_size=1, max_size=12).filter(lambda s: sum(s) > 0), st.data())
+def test_proportional_quota_sums_to_the_budget_within_one_of_each_share(sizes: list[int], data: st.DataObject) -> None:
+    budget = data.draw(st.integers(0, sum(sizes)))
+    quota = proportional_quota(np.array(sizes), budget)
+    share = budget * np.array(sizes) / sum(sizes)
+    assert quota.sum() == budget and np.all(quota <= np.array(sizes)) and np.all(np.abs(quota - share) < 1)
 
 
 def test_kmeans_takes_one_point_per_blob_biggest_first() -> None:
