@@ -9,7 +9,7 @@ import pytest
 
 import infopick
 from infopick.select import Input, get_strategy, registry, select
-from infopick.select.auto import CHOICES, choose, screen
+from infopick.select.auto import CHOICES, STRATA, choose, screen
 
 
 def test_every_choice_is_a_registered_label_free_strategy() -> None:
@@ -26,7 +26,8 @@ def test_auto_runs_its_choice_on_the_rows_it_kept(budget: int) -> None:
     chosen = choose(budget, len(rows))
     sel = select(x, budget, "auto", seed=2)
     assert sel.meta["chosen"] == chosen and sel.meta["screen"]["outliers"] == sc.outliers
-    assert np.array_equal(sel.indices, rows[select(x[rows], budget, chosen, seed=2).indices])
+    params = {"strata": STRATA} if chosen == "kcenter" else {}
+    assert np.array_equal(sel.indices, rows[select(x[rows], budget, chosen, seed=2, **params).indices])
     json.dumps(sel.meta)  # what run.json and --json print
 
 
@@ -37,6 +38,8 @@ def test_strata_reach_k_center_where_auto_runs_it_and_nothing_else() -> None:
     assert sel.meta["chosen"] == "kcenter" and sel.meta["strata"] == 6
     assert np.array_equal(sel.indices, rows[select(x[rows], 50, "kcenter", seed=2, strata=6).indices])
     assert np.array_equal(select(x, 5, "auto", seed=2, strata=6).indices, select(x, 5, "auto", seed=2).indices)  # facility's budget
+    plain = select(x, 50, "auto", seed=2, strata=0)
+    assert "strata" not in plain.meta and np.array_equal(plain.indices, rows[select(x[rows], 50, "kcenter", seed=2).indices])
 
 
 def test_planted_outliers_are_dropped_and_never_picked() -> None:

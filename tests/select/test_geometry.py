@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import infopick
 from infopick.objectives.geometry import farthest_first, proportional_quota
 from infopick.select import get_strategy, select
 
@@ -73,8 +71,11 @@ def test_kcenter_with_strata_gives_each_region_its_share_of_the_picks() -> None:
     assert 8 <= in_blob[strata.indices].sum() <= 12  # 40 x 300 / 1200 = 10
     assert len(np.unique(strata.indices)) == 40 and 0 < in_blob[strata.indices[:8]].sum() < 8
     assert strata.meta["strata"] == 8 and np.array_equal(select(x, 40, "kcenter", seed=0, strata=8).indices, strata.indices)
-    with pytest.raises(infopick.InfopickError, match="strata cannot continue"):
-        select(x, 10, "kcenter", seed=0, strata=8, given=strata.indices[:5])
+    # continued from 10 picks all in the wide region, the blob gets the top-up toward its share
+    wide = np.flatnonzero(~in_blob)[:: 90]
+    more = select(x, 30, "kcenter", seed=0, strata=8, given=wide).indices
+    assert len(np.unique(more)) == 30 and not set(more) & set(wide)
+    assert 8 <= in_blob[more].sum() <= 12
 
 
 @settings(max_examples=60, deadline=None)

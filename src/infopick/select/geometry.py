@@ -7,7 +7,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from infopick.errors import InfopickError
 from infopick.objectives.geometry import farthest_first, kmeans, nearest_unique, proportional_quota
 from infopick.select.base import LabelUse, Selection, Strategy, register
 from infopick.typing import Features, IntArray
@@ -26,7 +25,8 @@ class KCenter(Strategy):
     proportion. Farthest-first alone spreads picks by the space a region spans, not by how many images
     it holds (on a long-tailed pool it gave the big, spread-out class more than its share and the
     compact middle classes half of theirs); the strata keep the counts near random's and the spread
-    within each cell. Such a run cannot be continued (its quotas depend on the whole budget).
+    within each cell. Continued (``given``), each cell is topped up toward its share of the larger
+    budget: not the exact rest of a longer run, whose quotas would differ.
     """
 
     name = "kcenter"
@@ -56,30 +56,37 @@ class KCenter(Strategy):
         idx, radius = farthest_first(x, budget, np.array([rng.integers(len(x))]), self._reach(x))
         return Selection(idx, self.name, self.label_use, radius)
 
-    def _stratified(self, x: npt.NDArray[np.float32], budget: int, rng: np.random.Generator) -> Selection:
+    def _stratified(self, x: npt.NDArray[np.float32], budget: int, rng: np.random.Generator,
+                    given: IntArray | None = None) -> Selection:
+        """Farthest-first inside k-means cells, ``budget`` shared by cell size; with ``given``, each cell is
+        topped up from its given rows toward its share of the given and the new picks together."""
         _, cell = kmeans(np.ascontiguousarray(x), self.strata, rng)
-        quota = proportional_quota(np.bincount(cell), budget)
+        sizes = np.bincount(cell)
+        given = np.zeros(0, dtype=np.int64) if given is None else given
+        have = np.bincount(cell[given], minlength=len(sizes))
+        want = np.maximum(proportional_quota(sizes, budget + int(have.sum())) - have, 0)
+        quota = proportional_quota(want, budget)  # cells the given rows over-served get none
         picks, when, radius = [], [], []
         for c in np.flatnonzero(quota):
             rows = np.flatnonzero(cell == c)
-            xs = x[rows]
-            idx, r = farthest_first(xs, int(quota[c]), np.array([rng.integers(len(rows))]), self._reach(xs))
+            start = np.flatnonzero(np.isin(rows, given)) if have[c] else np.array([rng.integers(len(rows))])
+            idx, r = farthest_first(x[rows], int(have[c] + quota[c]), start, self._reach(x[rows]))
+            idx, r = idx[int(have[c]):], r[int(have[c]):]
             picks.append(rows[idx])
             radius.append(r)
             when.append((np.arange(len(idx)) + 0.5) / quota[c])  # a cell's j-th pick comes at j / its quota
         order = np.argsort(np.concatenate(when), kind="stable")
         return Selection(np.concatenate(picks)[order], self.name, self.label_use, np.concatenate(radius)[order],
-                         meta={"strata": int(len(quota)), "cells_picked": int(np.count_nonzero(quota))})
+                         meta={"strata": int(len(sizes)), "cells_picked": int(np.count_nonzero(quota))})
 
     continues = True
 
     def continue_from(self, features: Features, budget: int, given: IntArray, *, rng: np.random.Generator,
                       given_labels: npt.NDArray[np.int64] | None = None, labels: npt.NDArray[np.int64] | None = None,
                       images: Any = None) -> Selection:
-        if self.strata > 1:
-            raise InfopickError("kcenter with strata cannot continue a selection (its quotas depend on the whole "
-                                "budget); select again with the larger budget, or use strata=0")
         x = np.asarray(features, dtype=np.float32)
+        if self.strata > 1:
+            return self._stratified(x, budget, rng, given)
         idx, radius = farthest_first(x, len(given) + budget, given, self._reach(x))
         return Selection(idx[len(given):], self.name, self.label_use, radius[len(given):])
 
