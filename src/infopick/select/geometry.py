@@ -20,7 +20,7 @@ class KCenter(Strategy):
     Savarese 2018. The first pick is drawn from ``rng``. ``gains`` are the covering radius
     (feature units) at each pick. O(n d) per pick, no n x n matrix.
 
-    ``strata=c`` (0: off): split the pool into c k-means cells, give each cell the budget's share of
+    ``strata=c`` (0 or 1: off): split the pool into c k-means cells, give each cell the budget's share of
     its size (largest remainder), run farthest-first inside each and interleave the cells' picks in
     proportion. Farthest-first alone spreads picks by the space a region spans, not by how many images
     it holds (on a long-tailed pool it gave the big, spread-out class more than its share and the
