@@ -36,11 +36,11 @@ Reproduce (resumable; the seed-2 cells read kcenter_bound's lines):
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 
+from benchmarks.common import load_rows
 from benchmarks.stress import kcenter_bound
 from benchmarks.stress import pools as stress_pools
 from benchmarks.stress import run as stress_run
@@ -56,12 +56,8 @@ FRESH = {
 BASE, CANDIDATE = "auto+kcenter", "auto+kcenter:strata=32"
 
 
-def _rows(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.is_file() else []
-
-
 def verdict() -> str:
-    rows = _rows(OUT / "results.jsonl") + _rows(kcenter_bound.OUT / "results.jsonl")
+    rows = load_rows(OUT / "results.jsonl") + load_rows(kcenter_bound.OUT / "results.jsonl")
     lines = ["| pool | K | share of kept | auto rule runs | candidate test % | auto+kcenter test % | random test % "
              "| candidate - auto+kcenter [95 % CI] | candidate - random [95 % CI] | junk picked: candidate / auto+kcenter / random |",
              "|---|---|---|---|---|---|---|---|---|---|"]

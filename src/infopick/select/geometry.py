@@ -69,8 +69,9 @@ class KCenter(Strategy):
         picks, when, radius = [], [], []
         for c in np.flatnonzero(quota):
             rows = np.flatnonzero(cell == c)
+            xs = x[rows]
             start = np.flatnonzero(np.isin(rows, given)) if have[c] else np.array([rng.integers(len(rows))])
-            idx, r = farthest_first(x[rows], int(have[c] + quota[c]), start, self._reach(x[rows]))
+            idx, r = farthest_first(xs, int(have[c] + quota[c]), start, self._reach(xs))
             idx, r = idx[int(have[c]):], r[int(have[c]):]
             picks.append(rows[idx])
             radius.append(r)
