@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from infopick.errors import InfopickError
 from infopick.objectives.geometry import farthest_first, proportional_quota
 from infopick.select import get_strategy, select
 
@@ -76,6 +78,23 @@ def test_kcenter_with_strata_gives_each_region_its_share_of_the_picks() -> None:
     more = select(x, 30, "kcenter", seed=0, strata=8, given=wide).indices
     assert len(np.unique(more)) == 30 and not set(more) & set(wide)
     assert 8 <= in_blob[more].sum() <= 12
+
+
+def test_kcenter_typical_starts_from_medoids_then_goes_farthest_first() -> None:
+    """Planted: on the line 0..10 one typical pick is the middle (the one k-means centroid's nearest
+    point), then farthest-first takes the ends; with strata each blob's first pick is the member
+    nearest its mean, where the default starts at a random member."""
+    sel = select(line(), 3, "kcenter", seed=0, typical=1 / 3)
+    assert sel.indices[0] == 5 and set(sel.indices[1:].tolist()) == {0, 10}
+    x, label = blobs()
+    central = sorted(int(np.flatnonzero(label == c)[np.argmin(np.linalg.norm(x[label == c] - x[label == c].mean(0), axis=1))])
+                     for c in range(3))
+    firsts: dict[int, int] = {}
+    for i in select(x, 6, "kcenter", seed=0, strata=3, typical=1 / 3).indices:  # quotas 3, 2, 1: one medoid each
+        firsts.setdefault(int(label[i]), int(i))
+    assert sorted(firsts.values()) == central
+    with pytest.raises(InfopickError, match=r"typical=1.5 must lie in \[0, 1\]"):
+        select(line(), 3, "kcenter", seed=0, typical=1.5)
 
 
 @settings(max_examples=60, deadline=None)

@@ -121,7 +121,7 @@ class Auto(Strategy):
     zero_ok = ("strata",)  # strata=0: plain farthest-first
 
     def __init__(self, *, strength: float = 1.0, delegate: str = "", outlier_k: int = K_NN, outlier_z: float = OUTLIER_Z,
-                 strata: int | None = None) -> None:
+                 strata: int | None = None, typical: float = 0.0) -> None:
         self.strength = strength
         self.delegate = delegate  # "" = by budget (``CHOICES``); a name = screen, then always that strategy
         self.outlier_k = outlier_k  # the screen's outlier rule: modified z of the log outlier_k-NN distance ...
@@ -129,6 +129,7 @@ class Auto(Strategy):
         # k-center's ``strata`` (0 or 1: plain farthest-first); None: ``STRATA`` where the budget rule runs
         # k-center, plain for a named delegate (``delegate=kcenter`` is the strategy as it is)
         self.strata = strata
+        self.typical = typical  # k-center's ``typical`` (share of each cell's picks taken as k-means medoids first)
 
     def _delegate_strategy(self) -> Strategy:
         """The named delegate (checked here, however ``auto`` was built), or ``random`` as a stand-in for the budget rule."""
@@ -174,7 +175,8 @@ class Auto(Strategy):
         chosen = self.delegate or choose(budget + g, len(rows))
         rule = "asked for" if self.delegate else f"budget {budget}{f' + {g} given' if g else ''} of {len(rows)}"
         if chosen == "kcenter":
-            strat = get_strategy(chosen, strata=self.strata if self.strata is not None else 0 if self.delegate else STRATA)
+            strat = get_strategy(chosen, strata=self.strata if self.strata is not None else 0 if self.delegate else STRATA,
+                                 typical=self.typical)
         else:
             strat = get_strategy(chosen)
         if not g:

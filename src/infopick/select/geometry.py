@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from infopick.errors import InfopickError
 from infopick.objectives.geometry import farthest_first, kmeans, nearest_unique, proportional_quota
 from infopick.select.base import LabelUse, Selection, Strategy, register
 from infopick.typing import Features, IntArray
@@ -27,6 +28,12 @@ class KCenter(Strategy):
     compact middle classes half of theirs); the strata keep the counts near random's and the spread
     within each cell. Continued (``given``), each cell is topped up toward its share of the larger
     budget: not the exact rest of a longer run, whose quotas would differ.
+
+    ``typical=t`` (0: off, up to 1): farthest-first starts from typical images instead of one random
+    one: the pool point nearest each of ceil(t x q) k-means centroids of a cell with quota q (of the
+    pool, without strata), then farthest-first takes the rest. A small cell's few picks are then its
+    commonest shapes, not its most unusual ones (TypiClust's point, Hacohen et al. 2022); t = 1 is
+    stratified k-means. Cells the ``given`` rows already reach keep starting from those.
     """
 
     name = "kcenter"
@@ -35,9 +42,22 @@ class KCenter(Strategy):
     label_use = LabelUse.NONE
     summary = "farthest-first traversal (k-center greedy, core-set)"
 
-    def __init__(self, *, support: int = 0, strata: int = 0) -> None:
+    def __init__(self, *, support: int = 0, strata: int = 0, typical: float = 0.0) -> None:
         self.support = support  # 0: plain; m > 0: a pick must have m neighbours within half its distance
         self.strata = strata
+        self.typical = typical
+
+    def _check(self) -> None:
+        if not 0 <= self.typical <= 1:  # the registry checks >= 0; the share's upper end is kcenter's own
+            raise InfopickError(f"strategy 'kcenter': parameter typical={self.typical!r} must lie in [0, 1]")
+
+    def _start(self, x: npt.NDArray[np.float32], quota: int, rng: np.random.Generator) -> IntArray:
+        """Where farthest-first starts in ``x`` for ``quota`` picks: one random row, or ``typical``'s medoids."""
+        if not self.typical:
+            return np.array([rng.integers(len(x))])
+        m = min(len(x), max(1, int(np.ceil(self.typical * quota))))
+        centroids, _ = kmeans(np.ascontiguousarray(x), m, rng)
+        return nearest_unique(np.ascontiguousarray(x), centroids, m, rng)
 
     def _reach(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float64] | None:
         """Twice each point's distance to its ``support``-th neighbour (``farthest_first``'s eligibility), or None."""
@@ -50,10 +70,11 @@ class KCenter(Strategy):
     def select(
         self, features: Features, budget: int, *, rng: np.random.Generator, labels: npt.NDArray[np.int64] | None = None
     ) -> Selection:
+        self._check()
         x = np.asarray(features, dtype=np.float32)
         if self.strata > 1:
             return self._stratified(x, budget, rng)
-        idx, radius = farthest_first(x, budget, np.array([rng.integers(len(x))]), self._reach(x))
+        idx, radius = farthest_first(x, budget, self._start(x, budget, rng), self._reach(x))
         return Selection(idx, self.name, self.label_use, radius)
 
     def _stratified(self, x: npt.NDArray[np.float32], budget: int, rng: np.random.Generator,
@@ -70,7 +91,7 @@ class KCenter(Strategy):
         for c in np.flatnonzero(quota):
             rows = np.flatnonzero(cell == c)
             xs = x[rows]
-            start = np.flatnonzero(np.isin(rows, given)) if have[c] else np.array([rng.integers(len(rows))])
+            start = np.flatnonzero(np.isin(rows, given)) if have[c] else self._start(xs, int(quota[c]), rng)
             idx, r = farthest_first(xs, int(have[c] + quota[c]), start, self._reach(xs))
             idx, r = idx[int(have[c]):], r[int(have[c]):]
             picks.append(rows[idx])
@@ -85,6 +106,7 @@ class KCenter(Strategy):
     def continue_from(self, features: Features, budget: int, given: IntArray, *, rng: np.random.Generator,
                       given_labels: npt.NDArray[np.int64] | None = None, labels: npt.NDArray[np.int64] | None = None,
                       images: Any = None) -> Selection:
+        self._check()
         x = np.asarray(features, dtype=np.float32)
         if self.strata > 1:
             return self._stratified(x, budget, rng, given)
