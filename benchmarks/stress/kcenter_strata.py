@@ -44,8 +44,6 @@ from benchmarks.common import load_rows
 from benchmarks.stress import kcenter_bound
 from benchmarks.stress import pools as stress_pools
 from benchmarks.stress import run as stress_run
-from infopick.bench.stats import welch_bounds
-from infopick.select.auto import choose
 
 OUT = Path(__file__).resolve().parent / "results" / "kcenter_strata"
 SEED = 3  # no pool before this study was drawn with it
@@ -58,31 +56,12 @@ BASE, CANDIDATE = "auto+kcenter", "auto+kcenter:strata=32"
 
 def verdict() -> str:
     rows = load_rows(OUT / "results.jsonl") + load_rows(kcenter_bound.OUT / "results.jsonl")
-    lines = ["| pool | K | share of kept | auto rule runs | candidate test % | auto+kcenter test % | random test % "
-             "| candidate - auto+kcenter [95 % CI] | candidate - random [95 % CI] | junk picked: candidate / auto+kcenter / random |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
     cells = [(n, k) for n, (_, ks) in kcenter_bound.FRESH.items() for k in ks] + [(n, k) for n, (_, ks) in FRESH.items() for k in ks]
-    diffs, hi_auto, hi_random, junk_ok = [], [], [], True
-    for name, k in cells:
-        cell = {s: [r for r in rows if r["pool"] == name and r["budget"] == k and r["strategy"] == s]
-                for s in (CANDIDATE, BASE, "random")}
-        if min(len(v) for v in cell.values()) < 2:
-            continue
-        kept = cell[BASE][0]["screen"]["kept"]
-        acc = {s: [r["accuracy_test"] for r in v] for s, v in cell.items()}
-        junk = {s: float(np.mean([r["junk_share"] for r in v])) for s, v in cell.items()}
-        d, lo, hi = welch_bounds(acc[CANDIDATE], acc[BASE])
-        d2, lo2, hi2 = welch_bounds(acc[CANDIDATE], acc["random"])
-        diffs.append(d)
-        hi_auto.append(hi)
-        hi_random.append(hi2)
-        if name.startswith("junk"):
-            junk_ok &= junk[CANDIDATE] <= junk[BASE]
-        lines.append(f"| {name} | {k} | {k / kept:.1%} | {choose(k, kept)} | " + " | ".join(
-            f"{np.mean(acc[s]):.2f} ± {np.std(acc[s], ddof=1):.2f}" for s in (CANDIDATE, BASE, "random"))
-            + f" | {d:+.2f} [{lo:+.2f}, {hi:+.2f}] | {d2:+.2f} [{lo2:+.2f}, {hi2:+.2f}] | "
-            + " / ".join(f"{junk[s]:.3f}" for s in (CANDIDATE, BASE, "random")) + " |")
-    if diffs:
+    lines, stats = stress_run.candidate_cells(rows, cells, CANDIDATE, BASE)
+    if stats:
+        diffs = [c["d"] for c in stats]
+        hi_auto, hi_random = [c["hi"] for c in stats], [c["hi_random"] for c in stats]
+        junk_ok = all(c["junk"][CANDIDATE] <= c["junk"][BASE] for c in stats if c["pool"].startswith("junk"))
         ok = min(hi_auto) >= 0 and min(hi_random) >= 0 and float(np.mean(diffs)) >= 0 and junk_ok
         lines.append(f"\n{len(diffs)} of {len(cells)} cells; mean (candidate - auto+kcenter) {np.mean(diffs):+.2f} points; "
                      f"significantly below auto+kcenter: {sum(h < 0 for h in hi_auto)}, below random: "

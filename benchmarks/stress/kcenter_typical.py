@@ -50,8 +50,6 @@ import numpy as np
 from benchmarks.common import load_rows
 from benchmarks.stress import pools as stress_pools
 from benchmarks.stress import run as stress_run
-from infopick.bench.stats import welch_bounds
-from infopick.select.auto import choose
 
 OUT = Path(__file__).resolve().parent / "results" / "kcenter_typical"
 SEED = 4  # no pool before this study was drawn with it
@@ -67,34 +65,13 @@ BASE, CANDIDATE = "auto", "auto:typical=0.5"
 
 
 def verdict() -> str:
-    rows = load_rows(OUT / "results.jsonl")
-    lines = ["| pool | K | share of kept | auto rule runs | candidate test % | auto test % | random test % "
-             "| candidate - auto [95 % CI] | candidate - random [95 % CI] | junk picked: candidate / auto / random |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
     cells = [(n, k) for n, (_, ks) in FRESH.items() for k in ks]
-    diffs, hi_auto, hi_random, junk_ok, tail_ok = [], [], [], True, True
-    for name, k in cells:
-        cell = {s: [r for r in rows if r["pool"] == name and r["budget"] == k and r["strategy"] == s]
-                for s in (CANDIDATE, BASE, "random")}
-        if min(len(v) for v in cell.values()) < 2:
-            continue
-        kept = cell[BASE][0]["screen"]["kept"]
-        acc = {s: [r["accuracy_test"] for r in v] for s, v in cell.items()}
-        junk = {s: float(np.mean([r["junk_share"] for r in v])) for s, v in cell.items()}
-        d, lo, hi = welch_bounds(acc[CANDIDATE], acc[BASE])
-        d2, lo2, hi2 = welch_bounds(acc[CANDIDATE], acc["random"])
-        diffs.append(d)
-        hi_auto.append(hi)
-        hi_random.append(hi2)
-        if name.startswith("junk"):
-            junk_ok &= junk[CANDIDATE] <= junk[BASE]
-        if name.startswith("long-tail"):
-            tail_ok &= d >= 0
-        lines.append(f"| {name} | {k} | {k / kept:.1%} | {choose(k, kept)} | " + " | ".join(
-            f"{np.mean(acc[s]):.2f} ± {np.std(acc[s], ddof=1):.2f}" for s in (CANDIDATE, BASE, "random"))
-            + f" | {d:+.2f} [{lo:+.2f}, {hi:+.2f}] | {d2:+.2f} [{lo2:+.2f}, {hi2:+.2f}] | "
-            + " / ".join(f"{junk[s]:.3f}" for s in (CANDIDATE, BASE, "random")) + " |")
-    if diffs:
+    lines, stats = stress_run.candidate_cells(load_rows(OUT / "results.jsonl"), cells, CANDIDATE, BASE)
+    if stats:
+        diffs = [c["d"] for c in stats]
+        hi_auto, hi_random = [c["hi"] for c in stats], [c["hi_random"] for c in stats]
+        junk_ok = all(c["junk"][CANDIDATE] <= c["junk"][BASE] for c in stats if c["pool"].startswith("junk"))
+        tail_ok = all(c["d"] >= 0 for c in stats if c["pool"].startswith("long-tail"))
         ok = min(hi_auto) >= 0 and min(hi_random) >= 0 and float(np.mean(diffs)) >= 0 and junk_ok and tail_ok
         lines.append(f"\n{len(diffs)} of {len(cells)} cells; mean (candidate - auto) {np.mean(diffs):+.2f} points; "
                      f"significantly below auto: {sum(h < 0 for h in hi_auto)}, below random: "

@@ -123,6 +123,34 @@ def rescue(out: Path, names: list[str]) -> str:
     return "\n".join(lines)
 
 
+def candidate_cells(rows: list[dict], cells: list[tuple[str, int]], candidate: str, base: str) -> tuple[list[str], list[dict]]:
+    """A declared study's table of ``candidate`` against ``base`` and ``random`` on ``cells`` (pool, K), and per
+    cell its differences: ``d`` / ``hi`` against ``base``, ``hi_random`` against random (Welch 95 % upper
+    ends), ``junk`` share per arm. Cells with fewer than 2 seeds in any arm are left out."""
+    from infopick.select.auto import choose
+
+    arms = (candidate, base, "random")
+    lines = [f"| pool | K | share of kept | auto rule runs | candidate test % | {base} test % | random test % "
+             f"| candidate - {base} [95 % CI] | candidate - random [95 % CI] | junk picked: candidate / {base} / random |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    stats = []
+    for name, k in cells:
+        cell = {s: [r for r in rows if r["pool"] == name and r["budget"] == k and r["strategy"] == s] for s in arms}
+        if min(len(v) for v in cell.values()) < 2:
+            continue
+        kept = cell[base][0]["screen"]["kept"]
+        acc = {s: [r["accuracy_test"] for r in v] for s, v in cell.items()}
+        junk = {s: float(np.mean([r["junk_share"] for r in v])) for s, v in cell.items()}
+        d, lo, hi = welch_bounds(acc[candidate], acc[base])
+        d2, lo2, hi2 = welch_bounds(acc[candidate], acc["random"])
+        stats.append({"pool": name, "budget": k, "d": d, "hi": hi, "hi_random": hi2, "junk": junk})
+        lines.append(f"| {name} | {k} | {k / kept:.1%} | {choose(k, kept)} | " + " | ".join(
+            f"{np.mean(acc[s]):.2f} ± {np.std(acc[s], ddof=1):.2f}" for s in arms)
+            + f" | {d:+.2f} [{lo:+.2f}, {hi:+.2f}] | {d2:+.2f} [{lo2:+.2f}, {hi2:+.2f}] | "
+            + " / ".join(f"{junk[s]:.3f}" for s in arms) + " |")
+    return lines, stats
+
+
 def declared_main(doc: str, play: Callable[[int], None], verdict: Callable[[], str]) -> None:
     """The command line of a declared study: ``--play`` plays its missing cells (``--seeds`` each), then the verdict."""
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])
