@@ -73,8 +73,8 @@ def check_instance(kind: str, obj: Any) -> None:
 
 def _check_params(what: str, cls: type, params: dict[str, Any]) -> None:
     """Each value against its annotation: numbers finite and positive (>= 0 where the default is 0
-    or the class lists the name in ``zero_ok``),
-    so that ``--param eps=nan`` fails here in one line, not as a TypeError deep in a measure."""
+    or the class lists the name in ``zero_ok``), and inside ``[lo, hi]`` where the class's ``ranges``
+    names the parameter, so that ``--param eps=nan`` fails here in one line, not as a TypeError deep in a measure."""
     init = next(vars(c)["__init__"] for c in cls.__mro__ if "__init__" in vars(c))  # what cls(...) runs
     sig = inspect.signature(init)
     hints = typing.get_type_hints(init)
@@ -90,6 +90,9 @@ def _check_params(what: str, cls: type, params: dict[str, Any]) -> None:
             zero_ok = sig.parameters[key].default == 0 or key in getattr(cls, "zero_ok", ())
             if value < 0 or (value == 0 and not zero_ok):
                 raise InfopickError(f"{what}: parameter {key}={value!r} must be {'>= 0' if zero_ok else '> 0'}")
+            lo, hi = getattr(cls, "ranges", {}).get(key, (-math.inf, math.inf))
+            if not lo <= value <= hi:
+                raise InfopickError(f"{what}: parameter {key}={value!r} must lie in [{lo:g}, {hi:g}]")
 
 
 def _fits(value: Any, t: Any) -> bool:

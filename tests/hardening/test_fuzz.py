@@ -264,6 +264,8 @@ def test_bad_seeds_are_refused_at_every_entry_point(seed: object, digits: infopi
     ("strategy", "facility", {"k": "x"}, "must be an integer or None"),
     ("strategy", "herding", {"nope": 1}, "takes no arguments"),
     ("strategy", "kcenter", {"support": -1}, "support=-1 must be >= 0"),
+    ("strategy", "kcenter", {"typical": 1.5}, r"typical=1.5 must lie in \[0, 1\]"),
+    ("strategy", "auto", {"typical": 2}, r"typical=2 must lie in \[0, 1\]"),
     ("strategy", "facility", {"nope": 1}, "unexpected keyword argument .nope."),
     ("embedding", "umap", {"min_dist": -0.5}, "must be >= 0"),
     ("embedding", "pca", {"dim": True}, "must be an integer"),

@@ -119,6 +119,7 @@ class Auto(Strategy):
 
     wants_images = True  # ``select`` hands it the pool's images too (for the nuisance-calibrated screen)
     zero_ok = ("strata",)  # strata=0: plain farthest-first
+    ranges = {"typical": (0.0, 1.0)}  # k-center's, checked here too: auto may run facility and never reach it
 
     def __init__(self, *, strength: float = 1.0, delegate: str = "", outlier_k: int = K_NN, outlier_z: float = OUTLIER_Z,
                  strata: int | None = None, typical: float = 0.0) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from infopick.errors import InfopickError
 from infopick.objectives.geometry import farthest_first, kmeans, nearest_unique, proportional_quota
 from infopick.select.base import LabelUse, Selection, Strategy, register
 from infopick.typing import Features, IntArray
@@ -41,15 +40,12 @@ class KCenter(Strategy):
     family = "geometry"
     label_use = LabelUse.NONE
     summary = "farthest-first traversal (k-center greedy, core-set)"
+    ranges = {"typical": (0.0, 1.0)}  # a share of each cell's quota
 
     def __init__(self, *, support: int = 0, strata: int = 0, typical: float = 0.0) -> None:
         self.support = support  # 0: plain; m > 0: a pick must have m neighbours within half its distance
         self.strata = strata
         self.typical = typical
-
-    def _check(self) -> None:
-        if not 0 <= self.typical <= 1:  # the registry checks >= 0; the share's upper end is kcenter's own
-            raise InfopickError(f"strategy 'kcenter': parameter typical={self.typical!r} must lie in [0, 1]")
 
     def _start(self, x: npt.NDArray[np.float32], quota: int, rng: np.random.Generator) -> IntArray:
         """Where farthest-first starts in ``x`` for ``quota`` picks: one random row, or ``typical``'s medoids."""
@@ -70,7 +66,6 @@ class KCenter(Strategy):
     def select(
         self, features: Features, budget: int, *, rng: np.random.Generator, labels: npt.NDArray[np.int64] | None = None
     ) -> Selection:
-        self._check()
         x = np.asarray(features, dtype=np.float32)
         if self.strata > 1:
             return self._stratified(x, budget, rng)
@@ -106,7 +101,6 @@ class KCenter(Strategy):
     def continue_from(self, features: Features, budget: int, given: IntArray, *, rng: np.random.Generator,
                       given_labels: npt.NDArray[np.int64] | None = None, labels: npt.NDArray[np.int64] | None = None,
                       images: Any = None) -> Selection:
-        self._check()
         x = np.asarray(features, dtype=np.float32)
         if self.strata > 1:
             return self._stratified(x, budget, rng, given)
