@@ -52,8 +52,9 @@ class KCenter(Strategy):
         if not self.typical:
             return np.array([rng.integers(len(x))])
         m = min(len(x), max(1, int(np.ceil(self.typical * quota))))
-        centroids, _ = kmeans(np.ascontiguousarray(x), m, rng)
-        return nearest_unique(np.ascontiguousarray(x), centroids, m, rng)
+        xc = np.ascontiguousarray(x)
+        centroids, _ = kmeans(xc, m, rng)
+        return nearest_unique(xc, centroids, m, rng)
 
     def _reach(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float64] | None:
         """Twice each point's distance to its ``support``-th neighbour (``farthest_first``'s eligibility), or None."""
