@@ -44,3 +44,21 @@ def mean_sd(xs: list[float], digits: int = 2) -> str:
     if not xs:
         return "-"
     return f"{statistics.mean(xs):.{digits}f} ± {statistics.stdev(xs):.{digits}f}" if len(xs) > 1 else f"{xs[0]:.{digits}f}"
+
+
+def machine() -> str:
+    """The CPU a row was played on (model name and torch's kernel level): the same picks and seed train to
+    slightly different networks on AVX2 and AVX-512 kernels (RESULTS.md, machine line)."""
+    import os
+
+    model = "unknown CPU"
+    if os.path.isfile("/proc/cpuinfo"):
+        with open("/proc/cpuinfo") as fh:
+            model = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), model)
+    try:
+        import torch
+
+        level = torch.backends.cpu.get_cpu_capability()
+    except (ImportError, AttributeError):
+        level = "?"
+    return f"{model}, {os.cpu_count()} cores, torch {level}"

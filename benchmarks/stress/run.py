@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.common import machine
 from benchmarks.stress import pools as stress_pools
 from infopick.bench.stats import welch_bounds
 
@@ -68,6 +69,7 @@ def run(out: Path, names: list[str], strategies: list[str], seeds: int, only: se
                 "pool_copy_share": float(np.mean(truth["copy_of"] >= 0)), "pool_junk_share": float(np.mean(truth["junk"])),
                 "select_seconds": float(sel.meta.get("seconds", 0.0)), "embed_seconds": float(sel.meta.get("embed_seconds", 0.0)),
                 "chosen": sel.meta.get("chosen"), "screen": sel.meta.get("screen"), "seconds": res.seconds,
+                "machine": machine(),
             }
             with path.open("a") as fh:
                 fh.write(json.dumps(row) + "\n")
