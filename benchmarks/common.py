@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -46,9 +47,10 @@ def mean_sd(xs: list[float], digits: int = 2) -> str:
     return f"{statistics.mean(xs):.{digits}f} ± {statistics.stdev(xs):.{digits}f}" if len(xs) > 1 else f"{xs[0]:.{digits}f}"
 
 
+@functools.cache
 def machine() -> str:
     """The CPU a row was played on (model name and torch's kernel level): the same picks and seed train to
-    slightly different networks on AVX2 and AVX-512 kernels (RESULTS.md, machine line)."""
+    slightly different networks on AVX2 and AVX-512 kernels (RESULTS.md, machine line). Read once a process."""
     import os
 
     model = "unknown CPU"

@@ -6,8 +6,7 @@
 Issue 15 asks the default for "+1 point over random where half the pool or more is near-copies". This
 study asks whether any selection can get there, with two oracles that read the pools' ground truth
 (``copy_of``), on the suite's three copy pools (``dup-50%-s1``, ``dup-90%-s2``, ``dup-95%-s1``; seed-1
-draws, pools.py), fast recipe, selection seed = training seed = 0, 1, 2, the seeds of the suite's
-``random`` and ``auto`` rows in results.jsonl:
+draws, pools.py), fast recipe, selection seed = training seed = 0, 1, 2 (the suite's seeds):
 
 - ``distinct``: K rows drawn at random among the originals only (no copy ever picked): random with
   perfect de-duplication, the most that avoiding near-copies can buy a random-like pick;
@@ -30,7 +29,7 @@ import numpy as np
 
 from benchmarks.common import load_rows, machine
 from benchmarks.stress import pools as stress_pools
-from benchmarks.stress.run import declared_main
+from benchmarks.stress.run import declared_main, pick
 from infopick.bench.stats import welch_bounds
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -41,8 +40,6 @@ ORACLES = ("distinct", "whole", "random")  # random: the suite's own random pick
 
 def _oracle(name: str, pool, copy_of: np.ndarray, budget: int, seed: int) -> np.ndarray:  # noqa: ANN001
     if name == "random":
-        from benchmarks.stress.run import pick
-
         return pick(pool, budget, "random", seed).indices
     if name == "whole":
         return np.arange(len(copy_of), dtype=np.int64)
@@ -95,6 +92,7 @@ def verdict() -> str:
             lines.append(f"| {name} | {k} | {np.mean(rand):.2f} ± {np.std(rand, ddof=1):.2f} | {np.mean(dist):.2f} ± "
                          f"{np.std(dist, ddof=1):.2f} | {d:+.2f} [{lo:+.2f}, {hi:+.2f}] | {w} |")
     return "\n".join(lines)
+
 
 if __name__ == "__main__":
     declared_main(__doc__, play, verdict)

@@ -38,8 +38,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from benchmarks.common import load_rows
 from benchmarks.stress import kcenter_bound
 from benchmarks.stress import pools as stress_pools
@@ -59,13 +57,8 @@ def verdict() -> str:
     cells = [(n, k) for n, (_, ks) in kcenter_bound.FRESH.items() for k in ks] + [(n, k) for n, (_, ks) in FRESH.items() for k in ks]
     lines, stats = stress_run.candidate_cells(rows, cells, CANDIDATE, BASE)
     if stats:
-        diffs = [c["d"] for c in stats]
-        hi_auto, hi_random = [c["hi"] for c in stats], [c["hi_random"] for c in stats]
-        junk_ok = all(c["junk"][CANDIDATE] <= c["junk"][BASE] for c in stats if c["pool"].startswith("junk"))
-        ok = min(hi_auto) >= 0 and min(hi_random) >= 0 and float(np.mean(diffs)) >= 0 and junk_ok
-        lines.append(f"\n{len(diffs)} of {len(cells)} cells; mean (candidate - auto+kcenter) {np.mean(diffs):+.2f} points; "
-                     f"significantly below auto+kcenter: {sum(h < 0 for h in hi_auto)}, below random: "
-                     f"{sum(h < 0 for h in hi_random)}; junk {'not above' if junk_ok else 'ABOVE'} auto+kcenter's. Rule (a)-(d): "
+        ok, opening = stress_run.candidate_rule(stats, len(cells), CANDIDATE, BASE)
+        lines.append(f"{opening}. Rule (a)-(d): "
                      f"{'MET: check full MNIST (e) before the default changes' if ok else 'NOT MET: strata stays an option'}.")
     return "\n".join(lines)
 

@@ -153,6 +153,19 @@ def candidate_cells(rows: list[dict], cells: list[tuple[str, int]], candidate: s
     return lines, stats
 
 
+def candidate_rule(stats: list[dict], n_cells: int, candidate: str, base: str) -> tuple[bool, str]:
+    """Rules (a)-(d) the declared studies share, over ``candidate_cells``' stats: no cell below ``base`` or
+    random with a Welch upper end < 0, mean difference to ``base`` >= 0, no more junk than ``base`` on the
+    junk pools. Returns (met, the verdict's opening sentence, without its closing stop)."""
+    diffs = [c["d"] for c in stats]
+    below_base, below_random = sum(c["hi"] < 0 for c in stats), sum(c["hi_random"] < 0 for c in stats)
+    junk_ok = all(c["junk"][candidate] <= c["junk"][base] for c in stats if c["pool"].startswith("junk"))
+    met = not below_base and not below_random and float(np.mean(diffs)) >= 0 and junk_ok
+    return met, (f"\n{len(diffs)} of {n_cells} cells; mean (candidate - {base}) {np.mean(diffs):+.2f} points; "
+                 f"significantly below {base}: {below_base}, below random: {below_random}; "
+                 f"junk {'not above' if junk_ok else 'ABOVE'} {base}'s")
+
+
 def declared_main(doc: str, play: Callable[[int], None], verdict: Callable[[], str]) -> None:
     """The command line of a declared study: ``--play`` plays its missing cells (``--seeds`` each), then the verdict."""
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])
