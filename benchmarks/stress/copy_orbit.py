@@ -1,6 +1,6 @@
 """Two more encoders for issue 15's near-copy target: nuisance orbits as codewords, and a nuisance-whitened projection.
 
-    .venv/bin/python -m benchmarks.stress.copy_orbit     # ~5 minutes on 2 cores -> results/copy_orbit.md
+    .venv/bin/python -m benchmarks.stress.copy_orbit     # ~10 minutes on 2 cores -> results/copy_orbit.md
 
 A development study after copy_residual.py (same pool: 20000 MNIST training images, seed-0 draw; same
 ratio: what 100 near-copies of 100 picked images add over what 100 other pool images add, under
@@ -47,30 +47,33 @@ def _orbit(f, images: np.ndarray, m: int, strength: float, seed: int) -> np.ndar
 
 
 def _ratios(x: np.ndarray, f, zx: np.ndarray, orbit: tuple[int, float] | None) -> list[float]:
-    """The ratio at each copy strength, seeds 0 and 1 (seed-major)."""
+    """The ratio at each copy strength, seeds 0 and 1 (seed-major). The calibration (radius) depends on the
+    seed's draw alone, so it is made once a seed, not once a strength."""
     out = []
     for seed in (0, 1):
+        perm = np.random.default_rng(seed).permutation(len(x))
+        s, r, cal = perm[:100], perm[100:200], perm[1000:1500]
+        cal_copies = f(perturb(x[cal], Nuisance(), np.random.default_rng(99)))
+        if orbit is None:
+            cd = np.linalg.norm(cal_copies - zx[cal], axis=1)
+
+            def code(im: np.ndarray) -> np.ndarray:
+                return f(im)
+        else:
+            m, so = orbit
+            ob = _orbit(f, x[cal], m, so, 7).reshape(m + 1, len(cal), -1)
+            cd = np.linalg.norm(ob - cal_copies[None], axis=2).min(axis=0)
+
+            def code(im: np.ndarray, m: int = m, so: float = so) -> np.ndarray:
+                return _orbit(f, im, m, so, 11)
+        delta = float(np.quantile(cd, 0.9))
+        picked, new = code(x[s]), code(x[r])
         for cs in STRENGTHS:
             rng = np.random.default_rng(seed)
-            perm = rng.permutation(len(x))
-            s, r, cal = perm[:100], perm[100:200], perm[1000:1500]
+            rng.permutation(len(x))  # the copies are drawn after the seed's permutation, as measures.py does
             copies = perturb(x[s], Nuisance(strength=cs), rng)
             z = np.concatenate([zx, f(copies)])
-            cal_copies = f(perturb(x[cal], Nuisance(), np.random.default_rng(99)))
-            if orbit is None:
-                cd = np.linalg.norm(cal_copies - zx[cal], axis=1)
-
-                def code(im: np.ndarray) -> np.ndarray:
-                    return f(im)
-            else:
-                m, so = orbit
-                ob = _orbit(f, x[cal], m, so, 7).reshape(m + 1, len(cal), -1)
-                cd = np.linalg.norm(ob - cal_copies[None], axis=2).min(axis=0)
-
-                def code(im: np.ndarray, m: int = m, so: float = so) -> np.ndarray:
-                    return _orbit(f, im, m, so, 11)
-            delta = float(np.quantile(cd, 0.9))
-            out.append(_copies_over_new(z, (code(x[s]), None), (code(copies), None), (code(x[r]), None), delta))
+            out.append(_copies_over_new(z, (picked, None), (code(copies), None), (new, None), delta))
     return out
 
 
