@@ -47,7 +47,9 @@ DUP_RATIO = 0.25  # without images: near-copy radius as a share of the median ne
 OUTLIER_Z = 2.5  # modified z-score of the log K_NN-distance above which an image is junk
 K_NN = 10
 SCREEN_SEED = 0  # the screen depends on the pool alone, not on the selection seed
-STRATA = 32  # k-means cells for k-center (sqrt(1000): as many cells as picks per cell at K=1000; not tuned)
+# k-means cells for k-center (sqrt(1000): as many cells as picks per cell at K=1000). ceil(sqrt(K)) at every
+# budget was declared and failed its fresh cells on junk (benchmarks/stress/kcenter_sqrt.py).
+STRATA = 32
 
 
 @dataclass(frozen=True)
