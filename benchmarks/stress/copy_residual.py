@@ -105,7 +105,8 @@ Picks = tuple[np.ndarray, np.ndarray | None]  # the picks' features and their ta
 
 def _copies_over_new(z: np.ndarray, picked: Picks, copies: Picks, new: Picks, delta: float) -> float:
     """What ``copies`` add to ``picked`` over what ``new`` add, in bits of power-mean coverage of the rows
-    of ``z`` (p = ln n, distances floored at the nuisance radius ``delta``; measures.py's definition)."""
+    of ``z`` (p = ln n, distances floored at the nuisance radius ``delta``; measures.py's definition). NaN
+    where the new images add nothing: every row already lies within ``delta`` of a pick."""
     d_s = _distances(z, *picked)
     p = float(np.log(len(z)))
 
@@ -113,7 +114,7 @@ def _copies_over_new(z: np.ndarray, picked: Picks, copies: Picks, new: Picks, de
         return -len(z) * z.shape[1] / p * float(np.log2(((np.maximum(d, delta) / delta) ** p).sum()))
 
     gain = [bits(np.minimum(d_s, _distances(z, *added))) - bits(d_s) for added in (copies, new)]
-    return gain[0] / gain[1]
+    return gain[0] / gain[1] if gain[1] > 0 else float("nan")
 
 
 def _ratio(x: np.ndarray, f: Encoder, tangent: bool, seed: int) -> tuple[float, float]:

@@ -133,10 +133,14 @@ def test_a_trained_embedding_takes_a_device_and_the_cpu_keeps_its_numbers_and_ca
     assert not (tmp_path / "z.npy").exists()
 
 
-def test_contrastive_photometric_views_are_off_by_default_and_keep_the_cache_files(digits: infopick.Pool, home: Path) -> None:
+def test_contrastive_view_options_are_off_by_default_and_keep_the_cache_files(digits: infopick.Pool, home: Path) -> None:
     quick = QUICK["contrastive"]
     off, on = get_embedder("contrastive", **quick), get_embedder("contrastive", brightness=0.16, noise=0.08, **quick)
     # the file name the default views were cached under before the views had parameters (measured at 068464f)
     assert cache_path(digits, off, 0).name == "contrastive-9522ecc97c08cfdb98fa.npy"
     assert cache_path(digits, on, 0) != cache_path(digits, off, 0)
     assert not np.array_equal(embed(digits, off, seed=0, cache=False), embed(digits, on, seed=0, cache=False))
+    # views that are nuisance copies: their own cache file and other features
+    taught = get_embedder("contrastive", nuisance=1.0, **quick)
+    assert cache_path(digits, taught, 0) not in (cache_path(digits, off, 0), cache_path(digits, on, 0))
+    assert not np.array_equal(embed(digits, off, seed=0, cache=False), embed(digits, taught, seed=0, cache=False))

@@ -15,7 +15,8 @@ import numpy.typing as npt
 
 from infopick._util import seed_int
 from infopick.embed.base import Embedder, register_embedder
-from infopick.torchkit.augment import AugmentConfig, augment
+from infopick.nuisance import Nuisance
+from infopick.torchkit.augment import AugmentConfig, augment, nuisance_view
 from infopick.torchkit.classifier import resolve_device
 from infopick.torchkit.tensors import to_tensor
 from infopick.torchkit.trainer import TrainConfig, Trainer
@@ -75,8 +76,9 @@ class Contrastive(Embedder):
 
     Chen et al. 2020. Views differ by rotation, zoom, shift, an elastic warp and ink contrast, and
     optionally by a brightness offset (uniform in +-``brightness``, intensities in [0, 1]) and pixel
-    noise (std ``noise``); the representation is the globally pooled last conv stage (before the
-    projection head).
+    noise (std ``noise``). ``nuisance=s > 0`` replaces all of these by nuisance copies at strength s
+    (``infopick.nuisance``): the encoder is then taught exactly what counts as the same image. The
+    representation is the globally pooled last conv stage (before the projection head).
     """
 
     name = "contrastive"
@@ -86,7 +88,7 @@ class Contrastive(Embedder):
 
     def __init__(
         self, *, steps: int = 300, batch_size: int = 256, lr: float = 2e-3, temperature: float = 0.2, width: int = 16,
-        brightness: float = 0.0, noise: float = 0.0, device: str = "cpu",
+        brightness: float = 0.0, noise: float = 0.0, nuisance: float = 0.0, device: str = "cpu",
     ) -> None:
         self.steps = steps
         self.batch_size = batch_size
@@ -95,13 +97,14 @@ class Contrastive(Embedder):
         self.width = width
         self.brightness = brightness
         self.noise = noise
+        self.nuisance = nuisance
         self.device = device
 
     def cache_params(self) -> dict[str, Any]:
-        """As ``Embedder``'s, without the photometric views when they are off: the default views keep
+        """As ``Embedder``'s, without the view parameters that are off: the default views keep
         the cache files they had before the views had parameters."""
         params = super().cache_params()
-        for key in ("brightness", "noise"):
+        for key in ("brightness", "noise", "nuisance"):
             if params.get(key) == 0:
                 del params[key]
         return params
@@ -118,6 +121,7 @@ class Contrastive(Embedder):
         x = to_tensor(images).to(dev)
         seed = seed_int(rng)
         views = AugmentConfig(rotate_deg=20, scale=0.2, shift_px=0.12 * x.shape[-1], elastic_px=1.5)
+        same = Nuisance(strength=self.nuisance)
         tau = self.temperature
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
@@ -128,6 +132,8 @@ class Contrastive(Embedder):
 
             def two_views() -> tuple[torch.Tensor, torch.Tensor]:
                 b = batches.next()
+                if self.nuisance > 0:
+                    return nuisance_view(b, same, gen), nuisance_view(b, same, gen)
                 first = _jitter(augment(b, views, gen), gen, self.brightness, self.noise)
                 return first, _jitter(augment(b, views, gen), gen, self.brightness, self.noise)
 
