@@ -37,9 +37,18 @@ def pick(pool, budget: int, spec: str, seed: int):
     return select(pool, budget, name, seed=seed, **params, **parse_params(given, spec))
 
 
+UNRECORDED = "AMD EPYC Zen 3 (rows before the machine was recorded)"  # RESULTS.md's machine line
+
+
+def played_on(row: dict) -> str:
+    """The machine a row was played on; rows from before rows carried it are the AMD machine's."""
+    return row.get("machine") or UNRECORDED
+
+
 def run(out: Path, names: list[str], strategies: list[str], seeds: int, only: set[int] | None = None,
-        pools: dict | None = None) -> None:
-    """Play every missing cell of ``pools`` (default: the suite's) and append one JSON line per cell to out/results.jsonl."""
+        pools: dict | None = None, here: bool = False) -> None:
+    """Play every missing cell of ``pools`` (default: the suite's) and append one JSON line per cell to out/results.jsonl.
+    ``here``: a cell counts as played only if it was played on this machine (to compare arms on one machine)."""
     from infopick import play
 
     pools = stress_pools.POOLS if pools is None else pools
@@ -48,7 +57,8 @@ def run(out: Path, names: list[str], strategies: list[str], seeds: int, only: se
     path = out / "results.jsonl"
     done = set()
     if path.is_file():
-        done = {(r["pool"], r["strategy"], r["budget"], r["seed"]) for r in map(json.loads, path.read_text().splitlines())}
+        done = {(r["pool"], r["strategy"], r["budget"], r["seed"]) for r in map(json.loads, path.read_text().splitlines())
+                if not here or played_on(r) == machine()}
     for name in names:
         builder, budgets = pools[name]
         todo = [(s, k, seed) for k in budgets for s in ["random", *strategies] for seed in range(seeds)
@@ -77,17 +87,28 @@ def run(out: Path, names: list[str], strategies: list[str], seeds: int, only: se
                   f"junk {row['junk_share']:.3f} ({row['select_seconds']:.1f} s select)", flush=True)
 
 
+def same_machine(a: list[dict], b: list[dict]) -> tuple[list[dict], list[dict], list[str]]:
+    """The rows of two arms of a cell played on a machine that played both (the same picks and seed train to
+    slightly different networks on different CPUs), and those machines."""
+    both = sorted({played_on(r) for r in a} & {played_on(r) for r in b})
+    return [r for r in a if played_on(r) in both], [r for r in b if played_on(r) in both], both
+
+
 def table(out: Path, strategy: str = "auto") -> str:
+    """Each cell's arms compared on the machines that played both (``same_machine``); the machines are listed below."""
     rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
     lines = [f"| pool | K | {strategy} test % | random test % | difference [95 % CI] | copies picked {strategy} / random "
-             f"| junk picked {strategy} / random | {strategy} ran | select s |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             f"| junk picked {strategy} / random | {strategy} ran | select s | machine |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    machines: list[str] = []
     for name, (_, budgets) in stress_pools.POOLS.items():
         for k in budgets:
-            a = [r for r in rows if r["pool"] == name and r["budget"] == k and r["strategy"] == strategy]
-            b = [r for r in rows if r["pool"] == name and r["budget"] == k and r["strategy"] == "random"]
+            a, b, both = same_machine(
+                [r for r in rows if r["pool"] == name and r["budget"] == k and r["strategy"] == strategy],
+                [r for r in rows if r["pool"] == name and r["budget"] == k and r["strategy"] == "random"])
             if len(a) < 2 or len(b) < 2:
                 continue
+            machines += [m for m in both if m not in machines]
             ta, tb = [r["accuracy_test"] for r in a], [r["accuracy_test"] for r in b]
             d, lo, hi = welch_bounds(ta, tb)
             ran = ",".join(sorted({str(r["chosen"] or r["strategy"]) for r in a}))
@@ -95,8 +116,8 @@ def table(out: Path, strategy: str = "auto") -> str:
                 f"| {name} | {k} | {np.mean(ta):.2f} ± {np.std(ta, ddof=1):.2f} | {np.mean(tb):.2f} ± {np.std(tb, ddof=1):.2f} "
                 f"| {d:+.2f} [{lo:+.2f}, {hi:+.2f}] | {np.mean([r['copy_share'] for r in a]):.3f} / {np.mean([r['copy_share'] for r in b]):.3f} "
                 f"| {np.mean([r['junk_share'] for r in a]):.3f} / {np.mean([r['junk_share'] for r in b]):.3f} | {ran} "
-                f"| {np.median([r['select_seconds'] for r in a]):.1f} |")
-    return "\n".join(lines)
+                f"| {np.median([r['select_seconds'] for r in a]):.1f} | {' + '.join(chr(65 + machines.index(m)) for m in both)} |")
+    return "\n".join([*lines, "", *(f"{chr(65 + i)}: {m}" for i, m in enumerate(machines))])
 
 
 def rescue(out: Path, names: list[str]) -> str:
@@ -184,6 +205,7 @@ def main() -> None:
     ap.add_argument("--strategies", default="auto", help="names, NAME:KEY=VALUE, or auto+NAME (the screen, then NAME)")
     ap.add_argument("--budgets", default="", help="only these budgets of each pool, e.g. 300")
     ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--here", action="store_true", help="replay what was played on another machine only (rows carry their machine)")
     ap.add_argument("--table", action="store_true")
     ap.add_argument("--strategy", default="auto", help="with --table: the strategy compared with random")
     ap.add_argument("--rescue", default="", help="with --table: these strategies alone and after auto's screen (auto+NAME)")
@@ -192,7 +214,7 @@ def main() -> None:
         print(rescue(args.out, args.rescue.split(",")) if args.rescue else table(args.out, args.strategy))
         return
     run(args.out, args.pools.split(","), args.strategies.split(","), args.seeds,
-        {int(b) for b in args.budgets.split(",")} if args.budgets else None)
+        {int(b) for b in args.budgets.split(",")} if args.budgets else None, here=args.here)
 
 
 if __name__ == "__main__":
