@@ -73,12 +73,8 @@ def verdict() -> str:
     cells = [(n, k) for n, (_, ks) in FRESH.items() for k in ks]
     rows = [{**r, "strategy": CANDIDATE} if r["strategy"] == played_as(r["budget"]) else r
             for r in load_rows(OUT / "results.jsonl")]
-    lines, stats = stress_run.candidate_cells(rows, cells, CANDIDATE, BASE)
-    if stats:
-        ok, opening = stress_run.candidate_rule(stats, len(cells), CANDIDATE, BASE)
-        lines.append(f"{opening}. Rule (a)-(d): "
-                     f"{'MET: auto cuts k-center into ceil(sqrt(K)) strata' if ok else 'NOT MET: STRATA stays 32'}.")
-    return "\n".join(lines)
+    return stress_run.declared_verdict(rows, cells, CANDIDATE, BASE, "MET: auto cuts k-center into ceil(sqrt(K)) strata",
+                                       "NOT MET: STRATA stays 32")
 
 
 def _play(seeds: int) -> None:

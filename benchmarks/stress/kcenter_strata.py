@@ -55,12 +55,8 @@ BASE, CANDIDATE = "auto+kcenter", "auto+kcenter:strata=32"
 def verdict() -> str:
     rows = load_rows(OUT / "results.jsonl") + load_rows(kcenter_bound.OUT / "results.jsonl")
     cells = [(n, k) for n, (_, ks) in kcenter_bound.FRESH.items() for k in ks] + [(n, k) for n, (_, ks) in FRESH.items() for k in ks]
-    lines, stats = stress_run.candidate_cells(rows, cells, CANDIDATE, BASE)
-    if stats:
-        ok, opening = stress_run.candidate_rule(stats, len(cells), CANDIDATE, BASE)
-        lines.append(f"{opening}. Rule (a)-(d): "
-                     f"{'MET: check full MNIST (e) before the default changes' if ok else 'NOT MET: strata stays an option'}.")
-    return "\n".join(lines)
+    return stress_run.declared_verdict(rows, cells, CANDIDATE, BASE, "MET: check full MNIST (e) before the default changes",
+                                       "NOT MET: strata stays an option")
 
 
 def _play(seeds: int) -> None:

@@ -187,6 +187,15 @@ def candidate_rule(stats: list[dict], n_cells: int, candidate: str, base: str) -
                  f"junk {'not above' if junk_ok else 'ABOVE'} {base}'s")
 
 
+def declared_verdict(rows: list[dict], cells: list[tuple[str, int]], candidate: str, base: str, met: str, not_met: str) -> str:
+    """``candidate_cells``' table and rules (a)-(d)'s verdict, ending in ``met`` or ``not_met``."""
+    lines, stats = candidate_cells(rows, cells, candidate, base)
+    if stats:
+        ok, opening = candidate_rule(stats, len(cells), candidate, base)
+        lines.append(f"{opening}. Rule (a)-(d): {met if ok else not_met}.")
+    return "\n".join(lines)
+
+
 def declared_main(doc: str, play: Callable[[int], None], verdict: Callable[[], str]) -> None:
     """The command line of a declared study: ``--play`` plays its missing cells (``--seeds`` each), then the verdict."""
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])
