@@ -13,12 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
-from benchmarks.common import load_rows
 from benchmarks.stress import pools as stress_pools
 from benchmarks.stress import run as stress_run
-from infopick.bench.stats import welch_bounds
 
 OUT = Path(__file__).resolve().parent / "results" / "junk_fresh"
 FRESH = {f"junk-{int(share * 100)}%-s{seed}": (lambda share=share, seed=seed: stress_pools.junk(share, seed), (100,))
@@ -26,20 +22,7 @@ FRESH = {f"junk-{int(share * 100)}%-s{seed}": (lambda share=share, seed=seed: st
 
 
 def table() -> str:
-    rows = load_rows(OUT / "results.jsonl")
-    lines = ["| pool | K | auto test % | random test % | auto - random [95 % CI] | junk picked auto / random | rate | auto ran |",
-             "|---|---|---|---|---|---|---|---|"]
-    for name in FRESH:
-        a = [r for r in rows if r["pool"] == name and r["strategy"] == "auto"]
-        b = [r for r in rows if r["pool"] == name and r["strategy"] == "random"]
-        if len(a) < 2 or len(b) < 2:
-            continue
-        d, lo, hi = welch_bounds([r["accuracy_test"] for r in a], [r["accuracy_test"] for r in b])
-        ja, jb = (float(np.mean([r["junk_share"] for r in g])) for g in (a, b))
-        rate = f"1/{jb / ja:.1f}" if ja > 0 else "0"
-        lines.append(f"| {name} | 100 | {np.mean([r['accuracy_test'] for r in a]):.2f} | {np.mean([r['accuracy_test'] for r in b]):.2f} "
-                     f"| {d:+.2f} [{lo:+.2f}, {hi:+.2f}] | {ja:.3f} / {jb:.3f} | {rate} | {','.join(sorted({str(r['chosen']) for r in a}))} |")
-    return "\n".join(lines)
+    return stress_run.table(OUT, "auto", FRESH)
 
 
 def _play(seeds: int) -> None:

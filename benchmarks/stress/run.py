@@ -94,14 +94,15 @@ def same_machine(a: list[dict], b: list[dict]) -> tuple[list[dict], list[dict], 
     return [r for r in a if played_on(r) in both], [r for r in b if played_on(r) in both], both
 
 
-def table(out: Path, strategy: str = "auto") -> str:
-    """Each cell's arms compared on the machines that played both (``same_machine``); the machines are listed below."""
+def table(out: Path, strategy: str = "auto", pools: dict | None = None) -> str:
+    """Each cell of ``pools`` (default: the suite's), ``strategy`` against random, compared on the machines that
+    played both (``same_machine``); the machines are listed below."""
     rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
     lines = [f"| pool | K | {strategy} test % | random test % | difference [95 % CI] | copies picked {strategy} / random "
              f"| junk picked {strategy} / random | {strategy} ran | select s | machine |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     machines: list[str] = []
-    for name, (_, budgets) in stress_pools.POOLS.items():
+    for name, (_, budgets) in (stress_pools.POOLS if pools is None else pools).items():
         for k in budgets:
             a, b, both = same_machine(
                 [r for r in rows if r["pool"] == name and r["budget"] == k and r["strategy"] == strategy],
