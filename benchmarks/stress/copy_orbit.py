@@ -40,6 +40,19 @@ ORBITS = ((8, 1.0), (32, 1.0), (32, 2.0), (64, 2.0))  # (copies per pick, their 
 WHITENED_DIMS = (10, 20, 30, 50)
 
 
+def draw(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A seed's rows of an n-image pool: 100 picks, 100 other images, 500 calibration images."""
+    perm = np.random.default_rng(seed).permutation(n)
+    return perm[:100], perm[100:200], perm[1000:1500]
+
+
+def copies_at(x: np.ndarray, picks: np.ndarray, seed: int, strength: float) -> np.ndarray:
+    """Nuisance copies of ``x[picks]`` at ``strength``, drawn after the seed's permutation, as measures.py does."""
+    rng = np.random.default_rng(seed)
+    rng.permutation(len(x))
+    return perturb(x[picks], Nuisance(strength=strength), rng)
+
+
 def _orbit(f, images: np.ndarray, m: int, strength: float, seed: int) -> np.ndarray:
     """(m + 1) * len(images) rows: the images' features, then m nuisance copies of each."""
     rng = np.random.default_rng(seed)
@@ -51,8 +64,7 @@ def _ratios(x: np.ndarray, f, zx: np.ndarray, orbit: tuple[int, float] | None) -
     seed's draw alone, so it is made once a seed, not once a strength."""
     out = []
     for seed in (0, 1):
-        perm = np.random.default_rng(seed).permutation(len(x))
-        s, r, cal = perm[:100], perm[100:200], perm[1000:1500]
+        s, r, cal = draw(len(x), seed)
         cal_copies = f(perturb(x[cal], Nuisance(), np.random.default_rng(99)))
         if orbit is None:
             cd = np.linalg.norm(cal_copies - zx[cal], axis=1)
@@ -69,9 +81,7 @@ def _ratios(x: np.ndarray, f, zx: np.ndarray, orbit: tuple[int, float] | None) -
         delta = float(np.quantile(cd, 0.9))
         picked, new = code(x[s]), code(x[r])
         for cs in STRENGTHS:
-            rng = np.random.default_rng(seed)
-            rng.permutation(len(x))  # the copies are drawn after the seed's permutation, as measures.py does
-            copies = perturb(x[s], Nuisance(strength=cs), rng)
+            copies = copies_at(x, s, seed, cs)
             z = np.concatenate([zx, f(copies)])
             out.append(_copies_over_new(z, (picked, None), (code(copies), None), (new, None), delta))
     return out

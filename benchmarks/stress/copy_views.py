@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 import infopick
-from benchmarks.stress.copy_orbit import STRENGTHS
+from benchmarks.stress.copy_orbit import STRENGTHS, copies_at, draw
 from benchmarks.stress.copy_residual import _copies_over_new, _distances
 from infopick.embed.nets import Contrastive
 from infopick.neighbors import knn_graph
@@ -47,13 +47,8 @@ CONFIGS: list[tuple[str, dict]] = [  # (label, Contrastive's parameters)
 
 def _seed(x: np.ndarray, params: dict, seed: int) -> tuple[list[float], float]:
     """(the ratio at each copy strength, median copy / median NN distance) for one seed's draw."""
-    perm = np.random.default_rng(seed).permutation(len(x))
-    s, r, cal = perm[:100], perm[100:200], perm[1000:1500]
-    copies = []
-    for cs in STRENGTHS:
-        rng = np.random.default_rng(seed)
-        rng.permutation(len(x))  # the copies are drawn after the seed's permutation, as copy_orbit does
-        copies.append(perturb(x[s], Nuisance(strength=cs), rng))
+    s, r, cal = draw(len(x), seed)
+    copies = [copies_at(x, s, seed, cs) for cs in STRENGTHS]
     cal_copies = perturb(x[cal], Nuisance(), np.random.default_rng(99))
     n, m = len(x), len(STRENGTHS) * 100
     z_all = Contrastive(**params).embed(np.concatenate([x, *copies, cal_copies]), rng=np.random.default_rng(0))
@@ -74,13 +69,8 @@ def _radius(x: np.ndarray) -> list[str]:
 
     f = Invariant().mapper(x, rng=np.random.default_rng(0))
     zx = f(x)
-    perm = np.random.default_rng(0).permutation(len(x))
-    s, r, cal = perm[:100], perm[100:200], perm[1000:1500]
-    copies = []
-    for cs in STRENGTHS:
-        rng = np.random.default_rng(0)
-        rng.permutation(len(x))
-        copies.append(f(perturb(x[s], Nuisance(strength=cs), rng)))
+    s, r, cal = draw(len(x), 0)
+    copies = [f(copies_at(x, s, 0, cs)) for cs in STRENGTHS]
     lines = ["| radius calibrated at strength | radius | copies / new at strength 0.5 / 1 / 2 |", "|---|---|---|"]
     radii = {}
     for cal_s in (1.0, 2.5, 4.0):
