@@ -17,7 +17,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "infopick"
 GROUND = ("errors", "typing", "version", "provenance", "_util", "_registry", "engine", "neighbors", "nuisance", "selection",
           "torchkit", "objectives")
-PIPELINE = ("data", "embed", "select", "measure", "game", "bench", "report", "cli")
+PIPELINE = ("data", "embed", "families", "select", "measure", "game", "bench", "report", "cli")
 
 
 def floor(module: str) -> int:
