@@ -242,13 +242,14 @@ def _aligned_chunk(images: npt.NDArray[Any]) -> tuple[npt.NDArray[np.float32], n
         h, w = h // f * f, w // f * f
         a = a[:, :h, :w].reshape(n, h // f, f, w // f, f).mean(axis=(2, 4))
         h, w = h // f, w // f
-    ink = np.maximum(a - np.median(a.reshape(n, -1), axis=1)[:, None, None], 0)
+    a = a - np.median(a.reshape(n, -1), axis=1)[:, None, None]  # background to 0: ink is what lies above it
+    ink = np.maximum(a, 0)
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     mass = ink.sum(axis=(1, 2)) + np.float32(1e-6)
     cy = (ink * yy).sum(axis=(1, 2)) / mass
     cx = (ink * xx).sum(axis=(1, 2)) / mass
     pad = max(2, min(h, w) // 7)
-    p = np.pad(a - np.median(a.reshape(n, -1), axis=1)[:, None, None], ((0, 0), (pad, pad), (pad, pad)))
+    p = np.pad(a, ((0, 0), (pad, pad), (pad, pad)))
     ky = np.fft.fftfreq(p.shape[1]).astype(np.float32)[:, None]
     kx = np.fft.rfftfreq(p.shape[2]).astype(np.float32)[None, :]
     sigma = 1.0

@@ -37,13 +37,13 @@ import numpy as np
 import numpy.typing as npt
 
 from infopick.errors import InfopickError
+from infopick.families import DUP_RATIO  # without images: near-copy radius as a share of the median NN distance
 from infopick.nuisance import Nuisance
 from infopick.select.base import Input, LabelUse, Selection, Strategy, get_strategy, register
 from infopick.typing import Features, IntArray, UInt8Array
 
 # (largest budget as a fraction of the distinct, non-outlier images, strategy): the first row whose bound holds wins.
 CHOICES: tuple[tuple[float, str], ...] = ((0.01, "facility"), (0.2, "kcenter"), (1.0, "random"))
-DUP_RATIO = 0.25  # without images: near-copy radius as a share of the median nearest-neighbour distance
 OUTLIER_Z = 2.5  # modified z-score of the log K_NN-distance above which an image is junk
 K_NN = 10
 SCREEN_SEED = 0  # the screen depends on the pool alone, not on the selection seed

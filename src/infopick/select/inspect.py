@@ -19,7 +19,6 @@ benchmarks/stress/inspect_truth.py.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from infopick.families import exact_groups, modified_z
 from infopick.typing import IntArray
 
 K_NN = 10
@@ -79,7 +79,7 @@ def inspect(data: Any, *, strength: float = 0.5, z: float = 2.5, seed: int = 0) 
         x, r = np.asarray(rows, dtype=np.float32), -1.0
         encoder = f"the given features ({x.shape[1]}-d), radius {DUP_RATIO} x median nearest-neighbour distance"
     n = len(x)
-    exact = _exact_groups(rows)
+    exact = exact_groups(rows)
     if n < 3:
         return Inspection(n, exact, [], np.zeros(0, dtype=np.int64), np.zeros(n), max(r, 0.0), encoder, time.perf_counter() - t0)
     g = knn_graph(x, min(K_NN, n - 1))
@@ -89,19 +89,11 @@ def inspect(data: Any, *, strength: float = 0.5, z: float = 2.5, seed: int = 0) 
 
         r = DUP_RATIO * float(np.median(dist[:, 0]))
     near = _groups(_nearest_components(g.indices[:, 0], dist[:, 0], r), dist[:, -1])
-    score = _modified_z(dist[:, -1])
+    score = modified_z(dist[:, -1])
     out = np.flatnonzero(score > z)
     out = out[np.argsort(-score[out], kind="stable")]
     return Inspection(n, exact, near, out.astype(np.int64), score, float(r), encoder, time.perf_counter() - t0,
                       {"strength": strength, "z": z, "near_duplicate_rows": int(sum(len(v) - 1 for v in near))})
-
-
-def _exact_groups(rows: np.ndarray) -> list[IntArray]:
-    seen: dict[bytes, list[int]] = {}
-    flat = np.ascontiguousarray(rows).reshape(len(rows), -1)
-    for i in range(len(flat)):
-        seen.setdefault(hashlib.sha1(flat[i].tobytes()).digest(), []).append(i)
-    return [np.asarray(v, dtype=np.int64) for v in seen.values() if len(v) > 1]
 
 
 def _nearest_components(nearest: npt.NDArray[np.int64], d: npt.NDArray[np.float64], radius: float) -> npt.NDArray[np.int64]:
@@ -132,12 +124,3 @@ def _groups(component: npt.NDArray[np.int64], reach: npt.NDArray[np.float64]) ->
         by.setdefault(int(c), []).append(i)
     out = [np.asarray(sorted(m, key=lambda i: (reach[i], i)), dtype=np.int64) for m in by.values() if len(m) > 1]
     return sorted(out, key=lambda a: (-len(a), int(a[0])))
-
-
-def _modified_z(reach: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Modified z-score of log k-NN distance (Iglewicz & Hoaglin 1993), as ``neighbors.isolated`` thresholds it."""
-    log_reach = np.log(np.maximum(reach, 1e-12))
-    med = float(np.median(log_reach))
-    mad = 1.4826 * float(np.median(np.abs(log_reach - med)))
-    return np.zeros(len(reach)) if mad == 0 else (log_reach - med) / mad
-
