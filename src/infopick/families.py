@@ -12,7 +12,7 @@ family's copies add 0 bits), found in three steps:
    distance (Simard, LeCun & Denker 1993): the residual left after the best small shift,
    rotation, scale and blur of either image (its tangent vectors). Its thresholds are calibrated
    on the pool's own images: pairs of nuisance copies of one image at ``strength``
-   (``infopick.nuisance.perturb``), ``PAIR_QUANTILE`` of their residuals;
+   (``infopick.nuisance.perturb``), ``PAIR_QUANTILES[0]`` of their residuals (the stricter ones cut again a core that is a chain);
 3. **families, not chains**: rows joined by a verified pair form cores; each core's mean image is
    its centre; every image joins the centre it verifies best against (within ``CENTRE_QUANTILE``
    of the copy-to-original residuals), or stays alone; centres that verify against each other
@@ -40,9 +40,11 @@ from infopick.typing import Features, IntArray, UInt8Array
 
 K_CANDIDATES = 20  # neighbours looked at per image: a family of 200 is still one (it is connected through them)
 CANDIDATE_RADII = 2.0  # candidates lie within this many nuisance radii (invariant features) of each other
-PAIR_QUANTILE = 0.75  # a verified pair: residual below this quantile of copy-pair residuals (strict: cores)
+PAIR_QUANTILES = (0.75, 0.5)  # a verified pair: residual below this quantile of copy-pair residuals (cores);
+# the stricter ones cut again the cores that are chains
 CENTRE_QUANTILE = 0.95  # an image joins a centre within this quantile of a copy's residual to a centre
 MERGE_QUANTILE = 0.5  # two centres merge within this quantile of an original's residual to its copies' centre
+CUT_SIZE = 50  # only a core this large is cut again: a smaller one is more often one image the nuisance moves far
 CENTRE_GROWTH = 2.0  # a centre's threshold at most this many times the calibrated one
 CENTRE_COPIES = 16  # a calibration centre is the mean of this many copies of one image
 CALIBRATION = 400  # pool images perturbed to calibrate the thresholds
@@ -188,13 +190,14 @@ def _from_images(images: UInt8Array, strength: float, seed: int) -> Families:
     copies = [aligned(perturb(distinct[cal], model, rng)) for _ in range(CENTRE_COPIES + 1)]
     pair = _residual_between(copies[0], copies[1])
     cu, cq = _centre_images(np.mean([c[0] for c in copies[1:]], axis=0))
-    t_pair = float(np.quantile(pair, PAIR_QUANTILE))
+    t_pairs = [float(np.quantile(pair, q)) for q in PAIR_QUANTILES]
+    t_pair = t_pairs[0]
     to_centre = _to_centre(copies[0][0], cu, cq, np.stack([np.arange(len(cal))] * 2, axis=1))
     t_centre = float(np.quantile(to_centre, CENTRE_QUANTILE))
     t_typical = float(np.median(to_centre))
     t_merge = float(np.quantile(_to_centre(u[cal], cu, cq, np.stack([np.arange(len(cal))] * 2, axis=1)), MERGE_QUANTILE))
     res = residual(u, q, ii, jj)
-    fam = _centres(u, ii, jj, res, reach, t_pair, t_centre, t_merge, t_typical)
+    fam = _centres(u, ii, jj, res, reach, t_pairs, t_centre, t_merge, t_typical)
     facts = {"strength": strength, "radius": float(r), "pair_threshold": t_pair, "centre_threshold": t_centre,
              "merge_threshold": t_merge, "candidate_pairs": int(len(ii)), "verified_pairs": int(np.sum(res <= t_pair))}
     return Families(_relead(first[fam][inverse]), method, facts)
@@ -301,23 +304,53 @@ def _components(m: int, ii: IntArray, jj: IntArray) -> IntArray:
     return connected_components(g, directed=False)[1].astype(np.int64)
 
 
-def _centres(u: npt.NDArray[np.float32], ii: IntArray, jj: IntArray, res: npt.NDArray[np.float32],
-             reach: npt.NDArray[np.float64], t_pair: float, t_centre: float, t_merge: float,
-             t_typical: float) -> IntArray:
-    """Each row's family leader: cores from verified pairs, their mean images as centres, each row to its best centre."""
+def _core_centres(u: npt.NDArray[np.float32], core: IntArray, t_typical: float
+                  ) -> tuple[IntArray, IntArray, npt.NDArray[np.float32], npt.NDArray[np.float16], npt.NDArray[np.float64]]:
+    """(size (m,) of each core label, centre index per core label (-1: alone), centre images, their tangents, spread).
+
+    A core's spread is the median residual of its members to its centre, in units of a copy's typical residual."""
     m = len(u)
-    ok = res <= t_pair
-    core = _components(m, ii[ok], jj[ok])
     size = np.bincount(core, minlength=m)
     multi = np.flatnonzero(size > 1)
-    if len(multi) == 0:
-        return np.arange(m, dtype=np.int64)
-    cid = np.full(m, -1, dtype=np.int64)  # core id -> centre index
+    cid = np.full(m, -1, dtype=np.int64)
     cid[multi] = np.arange(len(multi))
-    member = size[core] > 1
+    member = np.flatnonzero(size[core] > 1)
     sums = np.zeros((len(multi), u.shape[1]), dtype=np.float64)
     np.add.at(sums, cid[core[member]], u[member])
     cu, cq = _centre_images(sums)
+    spread = np.zeros(len(multi))
+    if len(member):
+        from scipy import ndimage
+
+        own = _to_centre(u, cu, cq, np.stack([member, cid[core[member]]], axis=1))
+        spread = np.asarray(ndimage.median(own, cid[core[member]], np.arange(len(multi))), dtype=np.float64)
+    return size, cid, cu, cq, np.nan_to_num(spread / max(t_typical, 1e-12))
+
+
+def _centres(u: npt.NDArray[np.float32], ii: IntArray, jj: IntArray, res: npt.NDArray[np.float32],
+             reach: npt.NDArray[np.float64], t_pairs: list[float], t_centre: float, t_merge: float,
+             t_typical: float) -> IntArray:
+    """Each row's family leader: cores from verified pairs, their mean images as centres, each row to its best centre."""
+    m = len(u)
+    ok = res <= t_pairs[0]
+    core = _components(m, ii[ok], jj[ok])
+    size, cid, cu, cq, spread = _core_centres(u, core, t_typical)
+    # a core whose members sit further from its centre than copies ever do is a chain of lookalikes (MNIST's upright
+    # 1s, 8 px digits): cut it again with the next, stricter pair threshold; at the last, its centre takes nobody
+    cut = np.zeros(m, dtype=bool)
+    for t in t_pairs[1:]:
+        chain = (size[core] >= CUT_SIZE) & (spread[np.maximum(cid[core], 0)] > CENTRE_GROWTH)
+        if not chain.any():
+            break
+        cut |= chain
+        inside = chain[ii] & chain[jj] & (core[ii] == core[jj]) & (res <= t)
+        sub = _components(m, ii[inside], jj[inside])
+        core = np.unique(np.where(chain, sub + m, core), return_inverse=True)[1].astype(np.int64)
+        size, cid, cu, cq, spread = _core_centres(u, core, t_typical)
+    multi = np.flatnonzero(size > 1)
+    if len(multi) == 0:
+        return np.arange(m, dtype=np.int64)
+    member = size[core] > 1
     # candidate centres of a row: its own core's and those of its candidate neighbours
     rows = np.concatenate([np.flatnonzero(member), ii, jj])
     cores = np.concatenate([core[member], core[jj], core[ii]])
@@ -330,15 +363,13 @@ def _centres(u: npt.NDArray[np.float32], ii: IntArray, jj: IntArray, res: npt.ND
     order = np.argsort(-r, kind="stable")  # the last write per row is its smallest residual
     to[pairs[order, 0]] = pairs[order, 1]
     best[pairs[order, 0]] = r[order]
-    # a family spreads as its original's shape lets the nuisance move it: each centre's threshold grows with the
-    # median residual of its own core (verified copies), at most CENTRE_GROWTH x the calibrated one
-    own = pairs[:, 1] == cid[core[pairs[:, 0]]]
-    med = np.zeros(len(multi))
-    if own.any():
-        from scipy import ndimage
-
-        med = np.asarray(ndimage.median(r[own], pairs[own, 1], np.arange(len(multi))), dtype=np.float64)
-    limit = t_centre * np.clip(np.nan_to_num(med / max(t_typical, 1e-12)), 1.0, CENTRE_GROWTH)
+    # a family spreads as its original's shape lets the nuisance move it: each centre's threshold grows with its
+    # core's spread, at most CENTRE_GROWTH x the calibrated one; a core still a chain takes nobody
+    grow = np.ones(len(multi), dtype=bool)
+    grow[cid[core[cut]]] = False  # a piece cut out of a chain sits among lookalikes: no growth
+    chained = (spread > np.where(grow, CENTRE_GROWTH, 1.0)) & (size[multi] >= CUT_SIZE)
+    limit = np.where(chained, -1.0,
+                     t_centre * np.where(grow, np.clip(spread, 1.0, CENTRE_GROWTH), 1.0))
     to[best > limit[np.maximum(to, 0)]] = -1
     # centres that verify against each other are one family (fragments of one image's copies)
     cc = np.unique(np.stack([cid[core[ii]], cid[core[jj]]], axis=1), axis=0)
