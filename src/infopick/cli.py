@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--embed", metavar="NAME", help=f"embedding the strategy reads (default {DEFAULT_EMBED}): {embeddings}")
         sp.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="a strategy parameter, repeatable (e.g. k=50 for facility, delegate=kcenter for auto)")
+        sp.add_argument("--families", choices=["on", "off"],
+                        help="near-duplicate families count as one image: one pick per family first (default on for images "
+                             "of 16 px or more, for every label-free strategy but random; off: every row on its own)")
+        sp.add_argument("--family-strength", type=float, default=1.0, metavar="S",
+                        help="copies lighter than the nuisance model at S are one family (default 1)")
 
     def features_arg(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--features", metavar="FILE", help="your own features instead of an embedding: a .npy (n, d) in the "
@@ -485,7 +490,7 @@ def _select(args: argparse.Namespace) -> int:
     with _progress() as progress:
         sel = select(pool if own is None else own.x, args.budget, name, seed=args.seed, embed=method, progress=progress,
                      engine=args.engine, shards=args.shards, address=args.address, given=given, given_labels=given_labels,
-                     exclude=exclude, labels=None if own is None else pool.labels, **params)
+                     exclude=exclude, labels=None if own is None else pool.labels, **_family_args(args), **params)
     write_selection(pool, sel, args.out)
     print(f"wrote {len(sel)} picks by {sel.strategy} (seed {args.seed}) to {args.out}", file=sys.stderr)
     if args.export:
@@ -496,7 +501,17 @@ def _select(args: argparse.Namespace) -> int:
               "as --given)", file=sys.stderr)
     if sel.meta.get("why"):
         print(f"{sel.strategy}: {sel.meta['why']}", file=sys.stderr)
+    print(f"families: {_families_line(sel.meta.get('families', {}))}", file=sys.stderr)
     return 0
+
+
+def _families_line(f: dict[str, Any]) -> str:
+    if not f.get("used"):
+        return f"off ({f.get('why', 'not asked')})"
+    line = (f"{f['families']} among {f['families'] - f['families_of_2_or_more'] + f['rows_in_families']} rows "
+            f"({f['families_of_2_or_more']} of 2 or more rows, the largest {f['largest']}); one pick each for "
+            f"{f['picked_representatives']} of the {f['open_families']} open ones")
+    return line + (f", then {f['then']}" if f.get("then") else "")
 
 
 def _play(args: argparse.Namespace) -> int:
@@ -528,7 +543,7 @@ def _play(args: argparse.Namespace) -> int:
             own = _own_features(args, pool, get_strategy(args.strategy, **params).reads(args.budget, len(pool)))
             sel = select(pool if own is None else own.x, args.budget, args.strategy, seed=args.seed,
                          embed=_embed_on(args.embed, args.device, strict=False), progress=progress,
-                         labels=None if own is None else pool.labels, **params)
+                         labels=None if own is None else pool.labels, **_family_args(args), **params)
         result = play(pool, sel, seed=args.seed, recipe=args.recipe, progress=progress, device=args.device)
     out = result.to_dict()
     if args.out:
@@ -540,11 +555,17 @@ def _play(args: argparse.Namespace) -> int:
     if args.json:
         keep = ("accuracy_pool", "accuracy_test", "budget", "strategy", "label_use", "seed", "seconds", "per_class", "class_histogram")
         extra = {"data": args.data, "recipe": args.recipe, "embed": sel.meta.get("embed"), "chosen": sel.meta.get("chosen"),
-                 "screen": jsonable(sel.meta.get("screen")), "why": sel.meta.get("why")}
+                 "screen": jsonable(sel.meta.get("screen")), "why": sel.meta.get("why"),
+                 "families": jsonable(sel.meta.get("families"))}
         print(json.dumps({**{k: out[k] for k in keep}, **extra}))
     else:
         _print_result(args, out, sel.meta)
     return 0
+
+
+def _family_args(args: argparse.Namespace) -> dict[str, Any]:
+    """--families / --family-strength as ``select``'s keywords (None: its default)."""
+    return {"families": None if args.families is None else args.families == "on", "family_strength": args.family_strength}
 
 
 def _config(args: argparse.Namespace, own: Any = None) -> dict[str, Any]:
@@ -583,6 +604,8 @@ def _print_result(args: argparse.Namespace, r: dict[str, Any], meta: dict[str, A
     c.print(f"  accuracy on the pool ({_n(r)} images): [bold]{r['accuracy_pool']:.2f} %[/]   on the test pool: [bold]{test}[/]")
     if meta.get("why"):
         c.print(f"  {r['strategy']}: {meta['why']}")
+    if meta.get("families"):
+        c.print(f"  families: {_families_line(meta['families'])}")
     c.print(f"  seconds: select {s['select']:.1f}, train {s['train']:.1f}, evaluate {s['eval']:.1f}")
     worst = sorted(((v["test"] if v["test"] is not None else v["pool"]) or 0.0, k) for k, v in r["per_class"].items())[:3]
     c.print("  weakest classes: " + ", ".join(f"{k} {a:.1f} %" for a, k in worst))

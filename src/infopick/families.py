@@ -421,3 +421,21 @@ def _to_centre(u: npt.NDArray[np.float32], cu: npt.NDArray[np.float32], cq: npt.
         proj = np.einsum("nkd,nd->nk", cq[p[:, 1]].astype(np.float32), d)
         out[lo : lo + step] = np.maximum(np.einsum("nd,nd->n", d, d) - (proj * proj).sum(1), 0)
     return out
+
+
+MIN_SIDE = 16  # images smaller than this are not looked at by default: a 1 px shift of an 8 px digit is another digit
+
+
+def representatives(family: IntArray, given: IntArray, excluded: IntArray) -> IntArray:
+    """One row per family that no ``given`` row belongs to (n,) -> (f,) ascending: its leader, or, where the leader
+    is ``excluded``, its first member that is not."""
+    fam = np.asarray(family, dtype=np.int64)
+    n = len(fam)
+    free = np.ones(n, dtype=bool)
+    free[excluded] = False
+    free[given] = False
+    free &= ~np.isin(fam, fam[given])
+    rows = np.flatnonzero(free)
+    order = rows[np.lexsort((rows, fam[rows] != rows, fam[rows]))]  # by family, the leader first, then by row
+    first = np.r_[True, fam[order][1:] != fam[order][:-1]] if len(order) else np.zeros(0, dtype=bool)
+    return np.sort(order[first]).astype(np.int64)

@@ -59,6 +59,8 @@ def select(
     given: npt.ArrayLike | None = None,
     given_labels: npt.ArrayLike | None = None,
     exclude: npt.ArrayLike | None = None,
+    families: bool | None = None,
+    family_strength: float = 1.0,
     **params: Any,
 ) -> Selection:
     """Pick ``budget`` examples of a pool (or of a feature matrix of shape (n, d)).
@@ -76,6 +78,13 @@ def select(
     (a local Ray, or the cluster at ``address``), and the embedding of a pool too large to embed
     in memory as Ray tasks over its chunks.
 
+    ``families`` (default None: on for a pool of images at least ``families.MIN_SIDE`` px, for every
+    label-free strategy but the ``random`` baseline; True: also there and on a feature matrix; False: off):
+    near-duplicate families (``infopick.families``, copies lighter than the nuisance model at
+    ``family_strength``) count as one image, so the strategy picks one representative per family that
+    no given row belongs to; a budget beyond the families continues the strategy's greedy from them (or
+    draws uniformly where it cannot). ``meta["families"]`` says what was seen and done.
+
     ``given`` (indices already picked): ``budget`` new picks, none of them given, as the strategy's
     greedy continues from the given set (strategies with ``continues``; ``random`` excludes them;
     the active learners train one round on the given rows' labels: ``given_labels``, aligned with
@@ -87,6 +96,7 @@ def select(
     """
     strat = strategy if isinstance(strategy, Strategy) else get_strategy(strategy, **params)
     check_instance("strategy", strat)
+    _check_families(families, family_strength)
     if given is not None and len(np.atleast_1d(np.asarray(given))) and not strat.continues:
         able = ", ".join(n for n, c in registry().items() if c.continues)
         raise InfopickError(f"strategy {strat.name!r} cannot continue from a given set; these can: {able}")
@@ -141,33 +151,99 @@ def select(
             hint = " (give the labels of a given set: --given FILE with a label column)" if strat.label_use is LabelUse.PICKED else ""
             raise InfopickError(f"strategy {strat.name!r} reads labels ({strat.label_use.value}) but the pool has none{hint}")
         y = check_labels(labels, n)
-    rows = np.setdiff1d(np.arange(n), ex) if len(ex) else None  # without the excluded rows, mapped back at the end
-    if rows is not None:
-        features = features[rows]
-        y = None if y is None else y[rows]
-        g = np.searchsorted(rows, g)
     rng = resolve_rng(seed)
+    t_fam = time.perf_counter()
+    reps, fam_meta = _family_rows(data, features, strat, families, family_strength, g, ex)
+    fam_meta["seconds"] = time.perf_counter() - t_fam
     t0 = time.perf_counter()
+    images = data.images if strat.wants_images and isinstance(data, Pool) else None
+    run: dict[str, Any] = {"eng": eng, "shards": shards, "gl": gl, "rng": rng}
+    if reps is None:
+        rows = np.setdiff1d(np.arange(n), ex) if len(ex) else None  # without the excluded rows, mapped back at the end
+        sel = _run(strat, features, y, images, int(budget), g, rows, **run)
+    else:
+        # the strategy sees one representative per family; a budget beyond the families continues among the rest
+        first = min(int(budget), len(reps))
+        sel = _run(strat, features, y, images, first, g, np.union1d(reps, g), **run)
+        if first < budget:
+            sel = _beyond(strat, features, y, images, int(budget) - first, g, sel, ex, run, fam_meta)
+        fam_meta["picked_representatives"] = first
+    seconds = time.perf_counter() - t0
+    meta = {"params": strat.params(), "seed": seed if not isinstance(seed, np.random.Generator) else "generator",
+            "seconds": seconds, "embed": used_embed, "embed_seconds": embed_seconds, "given": len(g), "excluded": len(ex),
+            "families": fam_meta}
+    return Selection(sel.indices, sel.strategy, sel.label_use, sel.gains, {**meta, **sel.meta})
+
+
+def _run(strat: Strategy, features: Features, y: npt.NDArray[np.int64] | None, images: Any, budget: int, g: IntArray,
+         rows: IntArray | None, *, eng: Any, shards: int | None, gl: npt.NDArray[np.int64] | None,
+         rng: np.random.Generator) -> Selection:
+    """The strategy on ``rows`` of the pool (None: all of them, ``g`` among them), its picks as pool rows."""
+    if rows is not None:
+        features, g = features[rows], np.searchsorted(rows, g)
+        y = None if y is None else y[rows]
+        images = None if images is None else images[rows]
+    extra = {} if images is None else {"images": images}
     if eng is not None:
         from infopick.select.partition import greedi
 
-        idx, facts = greedi(np.asarray(features), int(budget), strat.name, shards=4 if shards is None else int(shards),
+        idx, facts = greedi(np.asarray(features), budget, strat.name, shards=4 if shards is None else int(shards),
                             engine=eng, rng=rng, params=strat.params())
         sel = Selection(idx, strat.name, strat.label_use, None, facts)
+    elif len(g):
+        sel = strat.continue_from(features, budget, g, rng=rng, given_labels=gl, labels=y, **extra)
     else:
-        extra = {"images": data.images if rows is None else data.images[rows]} if strat.wants_images and isinstance(data, Pool) else {}
-        if len(g):
-            sel = strat.continue_from(features, int(budget), g, rng=rng, given_labels=gl, labels=y, **extra)
-        else:
-            sel = strat.select(features, int(budget), rng=rng, labels=y, **extra)
-    seconds = time.perf_counter() - t0
-    _check_selection(sel.indices, int(budget), len(features), strat.name)
+        sel = strat.select(features, budget, rng=rng, labels=y, **extra)
+    _check_selection(sel.indices, budget, len(features), strat.name)
     if len(g) and np.isin(sel.indices, g).any():
         raise AssertionError(f"strategy {strat.name!r} picked a given row")  # a bug in the strategy, not in the input
     idx = sel.indices if rows is None else rows[sel.indices]
-    meta = {"params": strat.params(), "seed": seed if not isinstance(seed, np.random.Generator) else "generator",
-            "seconds": seconds, "embed": used_embed, "embed_seconds": embed_seconds, "given": len(g), "excluded": len(ex)}
-    return Selection(idx, sel.strategy, sel.label_use, sel.gains, {**meta, **sel.meta})
+    return Selection(idx, sel.strategy, sel.label_use, sel.gains, sel.meta)
+
+
+def _beyond(strat: Strategy, features: Features, y: npt.NDArray[np.int64] | None, images: Any, more: int, g: IntArray,
+            sel: Selection, ex: IntArray, run: dict[str, Any], fam_meta: dict[str, Any]) -> Selection:
+    """``more`` picks after every family has one: the strategy's greedy continues from all picks so far where it
+    can (without shards), else uniform among the rest."""
+    done = np.concatenate([g, sel.indices])
+    n = len(features)
+    rest = np.setdiff1d(np.arange(n), np.union1d(done, ex))
+    if strat.continues and run["eng"] is None:
+        rows = np.setdiff1d(np.arange(n), ex) if len(ex) else None
+        extra = _run(strat, features, y, images, more, done, rows, **run)
+        fam_meta["then"] = f"{strat.name} continued from the representatives"
+    else:
+        extra = Selection(np.sort(run["rng"].choice(rest, size=more, replace=False)), strat.name)
+        fam_meta["then"] = "uniform among the remaining rows"
+    gains = None if sel.gains is None or extra.gains is None else np.concatenate([sel.gains, extra.gains])
+    return Selection(np.concatenate([sel.indices, extra.indices]), sel.strategy, sel.label_use, gains, sel.meta)
+
+
+def _family_rows(data: Pool | Features, features: Features, strat: Strategy, families: bool | None, strength: float,
+                 g: IntArray, ex: IntArray) -> tuple[IntArray | None, dict[str, Any]]:
+    """The rows the strategy may pick under the one-per-family rule (None: the rule is off) and what to say of it."""
+    from infopick.families import MIN_SIDE, find_families, representatives
+
+    if families is False:
+        return None, {"used": False, "why": "turned off (families=False)"}
+    if strat.label_use is not LabelUse.NONE:
+        return None, {"used": False, "why": f"{strat.name} reads labels: it sees every row"}
+    if families is None and strat.name == "random":
+        return None, {"used": False, "why": "random is the baseline: it draws from every row (families=True to apply it)"}
+    if isinstance(data, Pool):
+        if families is None and min(data.images.shape[1:3]) < MIN_SIDE:
+            return None, {"used": False, "why": f"images under {MIN_SIDE} px: a nuisance copy is another image there "
+                                                f"(families=True to apply it)"}
+        fam = find_families(data.images, strength=strength)
+    elif families is None:
+        return None, {"used": False, "why": "a feature matrix: families=True to group its near-copies"}
+    else:
+        fam = find_families(features, strength=strength)
+    reps = representatives(fam.family, g, ex)
+    s = fam.summary()
+    return reps, {"used": True, "families": s["families"], "rows_in_families": s["rows_in_families"],
+                  "families_of_2_or_more": s["families_of_2_or_more"], "largest": s["largest"],
+                  "open_families": int(len(reps)), "strength": float(strength), "method": fam.method}
 
 
 def _indices(values: npt.ArrayLike | None, n: int, what: str) -> IntArray:
@@ -176,6 +252,14 @@ def _indices(values: npt.ArrayLike | None, n: int, what: str) -> IntArray:
         return np.zeros(0, dtype=np.int64)
     v = np.atleast_1d(np.asarray(values))
     return np.zeros(0, dtype=np.int64) if v.size == 0 else check_indices(v, n, what=what)
+
+
+def _check_families(families: Any, strength: Any) -> None:
+    if families is not None and not isinstance(families, (bool, np.bool_)):
+        raise InfopickError(f"families must be True, False or None (the default: on for a pool), got {families!r}")
+    if isinstance(strength, bool) or not isinstance(strength, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(strength) or strength <= 0:
+        raise InfopickError(f"family_strength must be a finite number > 0, got {strength!r}")
 
 
 def _check_budget(budget: int, n: int) -> None:
