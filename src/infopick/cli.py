@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import shlex
 import sys
@@ -65,9 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--embed", metavar="NAME", help=f"embedding the strategy reads (default {DEFAULT_EMBED}): {embeddings}")
         sp.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="a strategy parameter, repeatable (e.g. k=50 for facility, delegate=kcenter for auto)")
+        family_args(sp, "one pick per family first (default on for images of 16 px or more, for every label-free "
+                        "strategy but random)")
+
+    def family_args(sp: argparse.ArgumentParser, what: str) -> None:
         sp.add_argument("--families", choices=["on", "off"],
-                        help="near-duplicate families count as one image: one pick per family first (default on for images "
-                             "of 16 px or more, for every label-free strategy but random; off: every row on its own)")
+                        help=f"near-duplicate families count as one image: {what}; off: every row on its own")
         sp.add_argument("--family-strength", type=float, default=1.0, metavar="S",
                         help="copies lighter than the nuisance model at S are one family (default 1)")
 
@@ -125,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--embed", metavar="NAME",
                    help=f"embedding the measure reads (default {DEFAULT_MEASURE_EMBED}; compression reads pixels): {embeddings}")
     m.add_argument("--seed", type=int, default=0, metavar="S", help="seed for the measure's own randomness (default 0)")
+    family_args(m, "a copy of a picked image adds 0 bits (default on for images of 16 px or more)")
     m.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                    help="a measure parameter, repeatable (e.g. eps=0.5 for coding-rate, delta=2.0 or power=log-n for coverage)")
     curve = m.add_mutually_exclusive_group()
@@ -155,11 +160,15 @@ def build_parser() -> argparse.ArgumentParser:
     data_arg(i)
     features_arg(i)
     i.add_argument("--strength", type=float, default=0.5, metavar="S",
-                   help="nuisance strength whose radius defines a near-duplicate (default 0.5; 1 = the game's augmentations)")
+                   help="nuisance strength whose radius defines an outlier's scale and, for images under 16 px or "
+                        "--features, a near-duplicate link (default 0.5)")
+    i.add_argument("--family-strength", type=float, default=1.0, metavar="S",
+                   help="images of 16 px or more: copies lighter than the nuisance model at S are one family, as select "
+                        "counts them (default 1)")
     i.add_argument("--z", type=float, default=2.5, metavar="Z", help="modified z-score above which an image is an outlier (default 2.5)")
     i.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     i.add_argument("--out", metavar="DIR", help="write outliers.csv, near_duplicates.csv, exact_duplicates.csv (they feed "
-                   "select --exclude), galleries and inspect.json here")
+                   "select --exclude), families.csv (every image's family, leader, size), galleries and inspect.json here")
 
     d = sub.add_parser("scores", help="training-dynamics scores per image (forgetting, EL2N, GraNd; reads every label) as CSV")
     data_arg(d)
@@ -252,13 +261,14 @@ def _measure(args: argparse.Namespace) -> int:
     get_measure(args.measure, **_params(args.param))  # an unknown name or parameter fails before the pool loads
     if args.out:
         _writable(Path(args.out))  # an unwritable --out fails now, not after the work
+    families = _family_args(args)
     pool = _load(args.data)
     sel = read_selection(pool, args.selection) if args.selection else None
     own = _own_features(args, pool, get_measure(args.measure, **_params(args.param)).input)
     with _status(f"measuring {args.measure}"):
         m = measure(pool if own is None else own.x, args.measure, selection=sel, embed=method, seed=args.seed,
                     labels=None if own is None else pool.labels, curve=True if args.curve else (False if args.no_curve else None),
-                    **_params(args.param))
+                    **families, **_params(args.param))
     out = m.to_dict()
     if args.out:
         written = write_measure_run(Path(args.out), pool, m, config=_config(args, own), data=args.data, given_selection=sel is not None)
@@ -330,7 +340,7 @@ def _inspect(args: argparse.Namespace) -> int:
     pool = _load(args.data)
     own = _own_features(args, pool, None)
     with _status("inspecting"):
-        r = inspect(pool if own is None else own.x, strength=args.strength, z=args.z)
+        r = inspect(pool if own is None else own.x, strength=args.strength, z=args.z, family_strength=args.family_strength)
     if args.out:
         written = write_inspect_run(Path(args.out), pool, r, config=_config(args, own))
         print(f"wrote {args.out}/" + ", ".join(written), file=sys.stderr)
@@ -480,6 +490,7 @@ def _select(args: argparse.Namespace) -> int:
     for flag, f in (("--given", args.given), ("--exclude", args.exclude)):
         if f and Path(f).resolve() == Path(args.out).resolve():
             raise InfopickError(f"--out {args.out} would overwrite the {flag} file; write the new picks elsewhere")
+    families = _family_args(args)
     pool = _load(args.data)
     given = given_labels = exclude = None
     if args.given:
@@ -490,7 +501,7 @@ def _select(args: argparse.Namespace) -> int:
     with _progress() as progress:
         sel = select(pool if own is None else own.x, args.budget, name, seed=args.seed, embed=method, progress=progress,
                      engine=args.engine, shards=args.shards, address=args.address, given=given, given_labels=given_labels,
-                     exclude=exclude, labels=None if own is None else pool.labels, **_family_args(args), **params)
+                     exclude=exclude, labels=None if own is None else pool.labels, **families, **params)
     write_selection(pool, sel, args.out)
     print(f"wrote {len(sel)} picks by {sel.strategy} (seed {args.seed}) to {args.out}", file=sys.stderr)
     if args.export:
@@ -528,6 +539,9 @@ def _play(args: argparse.Namespace) -> int:
     if args.selection is None:
         args.strategy = args.strategy or DEFAULT_STRATEGY  # resolved, so run.json records it
         get_strategy(args.strategy, **params)  # an unknown name or parameter fails before the pool loads
+    families = _family_args(args)
+    if args.selection and (args.families or args.family_strength != 1.0):
+        raise InfopickError("--families and --family-strength apply to --strategy, not to --selection")
     pool = _load(args.data)
     if args.selection and args.embed:
         raise InfopickError("--embed applies to --strategy, not to --selection")
@@ -543,7 +557,7 @@ def _play(args: argparse.Namespace) -> int:
             own = _own_features(args, pool, get_strategy(args.strategy, **params).reads(args.budget, len(pool)))
             sel = select(pool if own is None else own.x, args.budget, args.strategy, seed=args.seed,
                          embed=_embed_on(args.embed, args.device, strict=False), progress=progress,
-                         labels=None if own is None else pool.labels, **_family_args(args), **params)
+                         labels=None if own is None else pool.labels, **families, **params)
         result = play(pool, sel, seed=args.seed, recipe=args.recipe, progress=progress, device=args.device)
     out = result.to_dict()
     if args.out:
@@ -564,7 +578,9 @@ def _play(args: argparse.Namespace) -> int:
 
 
 def _family_args(args: argparse.Namespace) -> dict[str, Any]:
-    """--families / --family-strength as ``select``'s keywords (None: its default)."""
+    """--families / --family-strength as ``select``'s keywords (None: its default), checked before the pool loads."""
+    if not math.isfinite(args.family_strength) or args.family_strength <= 0:
+        raise InfopickError(f"--family-strength must be a finite number > 0, got {args.family_strength:g}")
     return {"families": None if args.families is None else args.families == "on", "family_strength": args.family_strength}
 
 

@@ -426,6 +426,11 @@ def _to_centre(u: npt.NDArray[np.float32], cu: npt.NDArray[np.float32], cq: npt.
 MIN_SIDE = 16  # images smaller than this are not looked at by default: a 1 px shift of an 8 px digit is another digit
 
 
+def on_by_default(images: npt.NDArray[Any]) -> bool:
+    """Whether ``select`` and the measures group a pool's images (n, h, w[, c]) into families unless told."""
+    return min(images.shape[1:3]) >= MIN_SIDE
+
+
 def representatives(family: IntArray, given: IntArray, excluded: IntArray) -> IntArray:
     """One row per family that no ``given`` row belongs to (n,) -> (f,) ascending: its leader, or, where the leader
     is ``excluded``, its first member that is not."""

@@ -90,6 +90,8 @@ def measure(
     embed_seed: int = 0,
     seed: SeedLike = 0,
     curve: bool | None = None,
+    families: bool | None = None,
+    family_strength: float = 1.0,
     **params: Any,
 ) -> Measurement:
     """Bits held by a pool (N), by ``selection`` (M), M / N, the greedy curve and K at 90 / 99 / 99.9 %.
@@ -98,14 +100,18 @@ def measure(
     ``DEFAULT_MEASURE_EMBED``, cached), the images, and labels if it needs them. A
     feature matrix (n, d) is read as it is. ``curve=False`` skips the greedy curve (and K); None
     (the default) runs it where the measure's ``curve_by_default`` says so (not ``network``: minutes per point).
-    To measure many subsets of one pool, fit once with :func:`fit_pool`.
+    To measure many subsets of one pool, fit once with :func:`fit_pool`. An image is an exact-duplicate
+    group of rows or, with ``families`` (default None: on for a pool of images of at least
+    ``families.MIN_SIDE`` px; True / False), a near-duplicate family at ``family_strength``
+    (``infopick.families``): a copy of a picked image adds 0 bits, and ``n_distinct`` counts images.
 
     >>> import numpy as np
     >>> m = measure(np.arange(20.0).reshape(10, 2), "coding-rate", selection=[0, 1, 2])
     >>> 0 < m.fraction <= 1
     True
     """
-    return fit_pool(data, name, labels=labels, embed=embed, embed_seed=embed_seed, seed=seed, **params).measure(
+    return fit_pool(data, name, labels=labels, embed=embed, embed_seed=embed_seed, seed=seed, families=families,
+                    family_strength=family_strength, **params).measure(
         selection, curve=curve
     )
 
@@ -118,13 +124,15 @@ def fit_pool(
     embed: str | Embedder | None = None,
     embed_seed: int = 0,
     seed: SeedLike = 0,
+    families: bool | None = None,
+    family_strength: float = 1.0,
     **params: Any,
 ) -> PoolMeasure:
     """Fit a measure to a pool once (embedding, neighbours, compressed sizes); see :func:`measure`."""
     meas = name if isinstance(name, Measure) else get_measure(name, **params)
     check_instance("measure", meas)
     raw, features = _inputs(data, meas, embed, embed_seed)
-    first, inverse, counts = _distinct(raw)
+    first, inverse, counts = _identity(data, raw, families, family_strength)
     y = _labels(data, labels, len(raw))[first] if meas.label_use is not LabelUse.NONE else None
     rng = resolve_rng(seed)
     t0 = time.perf_counter()
@@ -213,14 +221,20 @@ def _embed_name(meas: Measure, data: Pool | Features, embed: str | Embedder | No
     return DEFAULT_MEASURE_EMBED if embed is None else embed if isinstance(embed, str) else embed.name
 
 
-def _distinct(raw: np.ndarray) -> tuple[IntArray, IntArray, IntArray]:
-    """(first row of each distinct row, each row's distinct index, each distinct row's count)."""
-    flat = np.ascontiguousarray(raw).reshape(len(raw), -1)
-    seen: dict[bytes, int] = {}
-    inverse = np.fromiter((seen.setdefault(r.tobytes(), len(seen)) for r in flat), dtype=np.int64, count=len(flat))
-    first = np.full(len(seen), -1, dtype=np.int64)
-    first[inverse[::-1]] = np.arange(len(flat) - 1, -1, -1)  # reversed, so the earliest row wins
-    return first, inverse, np.bincount(inverse, minlength=len(seen))
+def _identity(data: Pool | Features, raw: np.ndarray, families: bool | None,
+              strength: float) -> tuple[IntArray, IntArray, IntArray]:
+    """(one row per image, each row's image index, each image's count of rows): an image is an exact-duplicate group,
+    or, with ``families`` (default: a pool of images at least ``families.MIN_SIDE`` px), a near-duplicate family."""
+    from infopick.families import distinct_rows, find_families, on_by_default
+
+    if families is not None and not isinstance(families, (bool, np.bool_)):
+        raise InfopickError(f"families must be True, False or None (the default: on for a pool), got {families!r}")
+    use = on_by_default(data.images) if families is None and isinstance(data, Pool) else bool(families)
+    if not use:
+        return distinct_rows(raw)
+    fam = find_families(data.images if isinstance(data, Pool) else raw, strength=strength).family
+    leaders, inverse, counts = np.unique(fam, return_inverse=True, return_counts=True)
+    return leaders.astype(np.int64), inverse.astype(np.int64), counts.astype(np.int64)
 
 
 def _labels(data: Pool | Features, labels: npt.ArrayLike | None, n: int) -> npt.NDArray[np.int64]:

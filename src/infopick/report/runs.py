@@ -66,7 +66,7 @@ def write_measure_run(out: Path, pool: Pool, measurement: Any, *, config: dict[s
 
 def write_inspect_run(out: Path, pool: Pool, inspection: Any, *, config: dict[str, Any]) -> list[str]:
     """Write ``outliers.csv``, ``near_duplicates.csv``, ``exact_duplicates.csv`` (index,id,... : they feed
-    ``select --exclude``), ``outliers.png``, ``near_duplicates.png`` and ``inspect.json`` (last) under ``out``."""
+    ``select --exclude``), ``families.csv`` (every row's family, leader and size), ``outliers.png``, ``near_duplicates.png`` and ``inspect.json`` (last) under ``out``."""
     import csv
 
     from infopick.report.gallery import save_gallery
@@ -86,6 +86,12 @@ def write_inspect_run(out: Path, pool: Pool, inspection: Any, *, config: dict[st
         table(name, ("index", "id", "group", "leader_id"),
               [(int(i), pool.ids[i], k, pool.ids[g[0]]) for k, g in enumerate(groups) for i in g[1:]])
     written = ["outliers.csv", "near_duplicates.csv", "exact_duplicates.csv"]
+    if r.family is not None:
+        size = np.bincount(r.family, minlength=len(r.family))
+        _, fid = np.unique(r.family, return_inverse=True)
+        table("families.csv", ("index", "id", "family", "leader_id", "size"),
+              [(i, pool.ids[i], int(fid[i]), pool.ids[r.family[i]], int(size[r.family[i]])) for i in range(len(r.family))])
+        written.append("families.csv")
     if len(r.outliers):
         save_gallery(pool, r.outliers, out / "outliers.png", limit=48, title="outliers, highest score first")
         written.append("outliers.png")

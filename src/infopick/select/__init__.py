@@ -222,7 +222,7 @@ def _beyond(strat: Strategy, features: Features, y: npt.NDArray[np.int64] | None
 def _family_rows(data: Pool | Features, features: Features, strat: Strategy, families: bool | None, strength: float,
                  g: IntArray, ex: IntArray) -> tuple[IntArray | None, dict[str, Any]]:
     """The rows the strategy may pick under the one-per-family rule (None: the rule is off) and what to say of it."""
-    from infopick.families import MIN_SIDE, find_families, representatives
+    from infopick.families import MIN_SIDE, find_families, on_by_default, representatives
 
     if families is False:
         return None, {"used": False, "why": "turned off (families=False)"}
@@ -231,7 +231,7 @@ def _family_rows(data: Pool | Features, features: Features, strat: Strategy, fam
     if families is None and strat.name == "random":
         return None, {"used": False, "why": "random is the baseline: it draws from every row (families=True to apply it)"}
     if isinstance(data, Pool):
-        if families is None and min(data.images.shape[1:3]) < MIN_SIDE:
+        if families is None and not on_by_default(data.images):
             return None, {"used": False, "why": f"images under {MIN_SIDE} px: a nuisance copy is another image there "
                                                 f"(families=True to apply it)"}
         fam = find_families(data.images, strength=strength)

@@ -4,11 +4,15 @@ What FiftyOne Brain (``compute_uniqueness`` / near duplicates) and cleanlab's Da
 near-duplicate issues) list, here under the project's own definitions:
 
 - **exact duplicates**: images with identical bytes (the measures treat them as one image);
-- **near-duplicates**: in the ``invariant`` features, images linked to their nearest neighbour when
-  it lies within the nuisance radius at ``strength`` (calibrated by perturbing pool images,
-  ``infopick.nuisance``); a group is a connected set of such links, most central image first. At ``strength`` 1 a
-  nuisance copy is about as far from its original as MNIST's nearest natural neighbour is, so the
-  default is lighter (0.5): what a person would call "the same photo", not "a similar digit";
+- **near-duplicate families** (images of ``families.MIN_SIDE`` px or more): ``infopick.families`` at
+  ``family_strength`` (default 1, as ``select`` uses them): candidates verified on the pair by tangent
+  distance, one family per original however many copies it has, most central image first; every row's
+  family (leader, size) is in ``family``;
+- **near-duplicates** of smaller images and of feature matrices: in the ``invariant`` features, images
+  linked to their nearest neighbour when it lies within the nuisance radius at ``strength``
+  (calibrated by perturbing pool images, ``infopick.nuisance``); a group is a connected set of such
+  links. At ``strength`` 1 a nuisance copy of an 8 px digit is as far from it as its nearest natural
+  neighbour, so the default is lighter (0.5);
 - **outliers**: the modified z-score of each image's log 10-NN distance in the same features (what
   ``auto`` drops), listed above ``z`` with the score.
 
@@ -26,7 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from infopick.families import exact_groups, modified_z
+from infopick.families import MIN_SIDE, exact_groups, find_families, modified_z, on_by_default
 from infopick.typing import IntArray
 
 K_NN = 10
@@ -38,13 +42,14 @@ class Inspection:
 
     n: int
     exact_duplicates: list[IntArray]  # groups of identical images (2 or more rows each), first row first
-    near_duplicates: list[IntArray]  # groups within the radius of their leader (the first row), exact copies included
+    near_duplicates: list[IntArray]  # families (or linked groups) of 2 or more rows, leader first, exact copies included
     outliers: IntArray  # rows above the z threshold, highest score first
     outlier_scores: npt.NDArray[np.float64]  # (n,) modified z-score of every row
     radius: float
     encoder: str
     seconds: float
     facts: dict[str, Any] = field(default_factory=dict)
+    family: IntArray | None = None  # (n,) the leader row of each row's family (None: fewer than 3 rows)
 
     def to_dict(self, ids: Any = None) -> dict[str, Any]:
         name = (lambda i: str(ids[i])) if ids is not None else (lambda i: int(i))  # noqa: E731
@@ -56,15 +61,16 @@ class Inspection:
         }
 
 
-def inspect(data: Any, *, strength: float = 0.5, z: float = 2.5, seed: int = 0) -> Inspection:
-    """Duplicates, near-duplicates and outliers of a pool (or of a feature matrix (n, d))."""
+def inspect(data: Any, *, strength: float = 0.5, z: float = 2.5, seed: int = 0, family_strength: float = 1.0) -> Inspection:
+    """Duplicates, near-duplicate families and outliers of a pool (or of a feature matrix (n, d))."""
     from infopick.data.pool import Pool, check_features
     from infopick.errors import InfopickError
     from infopick.neighbors import knn_graph
     from infopick.nuisance import Nuisance
 
-    if not strength > 0 or not z > 0:
-        raise InfopickError(f"inspect: strength and z must be > 0, got strength={strength!r}, z={z!r}")
+    if not strength > 0 or not z > 0 or not family_strength > 0:
+        raise InfopickError(f"inspect: strength, z and family_strength must be > 0, got strength={strength!r}, z={z!r}, "
+                            f"family_strength={family_strength!r}")
     t0 = time.perf_counter()
     if isinstance(data, Pool):
         from infopick.embed.linear import Invariant, invariant_resolution
@@ -88,12 +94,21 @@ def inspect(data: Any, *, strength: float = 0.5, z: float = 2.5, seed: int = 0) 
         from infopick.select.auto import DUP_RATIO
 
         r = DUP_RATIO * float(np.median(dist[:, 0]))
-    near = _groups(_nearest_components(g.indices[:, 0], dist[:, 0], r), dist[:, -1])
+    if isinstance(data, Pool) and on_by_default(rows):
+        fam = find_families(rows, strength=family_strength, seed=seed)
+        near, family, how = fam.groups(), fam.family, fam.method
+    else:
+        comp = _nearest_components(g.indices[:, 0], dist[:, 0], r)
+        near = _groups(comp, dist[:, -1])
+        family, how = comp.copy(), f"nearest-neighbour links within the radius (images under {MIN_SIDE} px, or features)"
+        for grp in near:
+            family[grp] = grp[0]
     score = modified_z(dist[:, -1])
     out = np.flatnonzero(score > z)
     out = out[np.argsort(-score[out], kind="stable")]
     return Inspection(n, exact, near, out.astype(np.int64), score, float(r), encoder, time.perf_counter() - t0,
-                      {"strength": strength, "z": z, "near_duplicate_rows": int(sum(len(v) - 1 for v in near))})
+                      {"strength": strength, "z": z, "near_duplicate_rows": int(sum(len(v) - 1 for v in near)),
+                       "families": int(len(np.unique(family))), "family_method": how}, family.astype(np.int64))
 
 
 def _nearest_components(nearest: npt.NDArray[np.int64], d: npt.NDArray[np.float64], radius: float) -> npt.NDArray[np.int64]:
