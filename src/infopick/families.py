@@ -260,7 +260,11 @@ def _aligned_chunk(images: npt.NDArray[Any]) -> tuple[npt.NDArray[np.float32], n
     dy = ((h - 1) / 2 - cy)[:, None, None]
     dx = ((w - 1) / 2 - cx)[:, None, None]
     phase = np.exp(-2j * np.pi * (ky[None] * dy + kx[None] * dx))
-    b = np.fft.irfft2(np.fft.rfft2(p) * gauss[None] * phase, s=p.shape[1:]).astype(np.float32)[:, pad : pad + h, pad : pad + w]
+    from scipy import fft
+
+    # single precision, both cores: the shift and blur need no more
+    spec = fft.rfft2(p, workers=-1) * (gauss[None] * phase).astype(np.complex64)
+    b = fft.irfft2(spec, s=p.shape[1:], workers=-1)[:, pad : pad + h, pad : pad + w]
     if min(h, w) >= 2 * WORK_SIDE - 2:
         h2, w2 = h // 2 * 2, w // 2 * 2
         b = b[:, :h2, :w2].reshape(n, h2 // 2, 2, w2 // 2, 2).mean(axis=(2, 4))
@@ -271,14 +275,50 @@ def _aligned_chunk(images: npt.NDArray[Any]) -> tuple[npt.NDArray[np.float32], n
 
 
 def residual(u: npt.NDArray[np.float32], q: npt.NDArray[np.float16], ii: IntArray, jj: IntArray) -> npt.NDArray[np.float32]:
-    """(m,) squared residual of each pair (ii[k], jj[k]) after either image's tangent step, the larger of the two.
+    """(m,) squared residual of each pair (ii[k], jj[k]) after either image's tangent step, the one that fits better.
 
     0 for an image and itself; about 2 for unrelated images (unit-length images)."""
-    out = np.empty(len(ii), dtype=np.float32)
-    step = max(1, CHUNK // 2)
-    for lo in range(0, len(ii), step):
-        a, b = ii[lo : lo + step], jj[lo : lo + step]
-        out[lo : lo + step] = _pair_residual(u[a], q[a], u[b], q[b])
+    both = _one_sided(u, q, np.concatenate([ii, jj]), np.concatenate([jj, ii]))
+    return np.minimum(both[: len(ii)], both[len(ii) :])
+
+
+SLOTS = 32  # pairs per owner row in one batched product; an owner's further pairs go through the per-pair path
+
+
+def _one_sided(u: npt.NDArray[np.float32], q: npt.NDArray[np.float16], own: IntArray, other: IntArray
+               ) -> npt.NDArray[np.float32]:
+    """|d|^2 - |Q_own d|^2, d = u_own - u_other, per directed pair (the residual after the owner's tangent step).
+
+    Pairs are grouped by owner, so each owner's float16 tangents are widened once (not once per pair), and
+    Q_own . u_other and u_own . u_other come from one batched product per block of owners."""
+    out = np.empty(len(own), dtype=np.float32)
+    order = np.argsort(own, kind="stable")
+    o = own[order]
+    starts = np.searchsorted(o, np.arange(len(u) + 1))
+    rank = np.arange(len(o)) - starts[o]
+    spill = rank >= SLOTS
+    norm = np.einsum("nd,nd->n", u, u)
+    block = max(1, CHUNK // (4 * SLOTS))
+    for lo in range(0, len(u), block):
+        hi = min(lo + block, len(u))
+        a, b = starts[lo], starts[hi]
+        keep = ~spill[a:b]
+        rows, slot, pairs = o[a:b][keep] - lo, rank[a:b][keep], order[a:b][keep]
+        if len(pairs) == 0:
+            continue
+        partner = np.zeros((hi - lo, SLOTS), dtype=np.int64)
+        partner[rows, slot] = other[pairs]
+        qu = np.concatenate([q[lo:hi].astype(np.float32), u[lo:hi, None, :]], axis=1)  # (b, TANGENTS + 1, D)
+        prod = np.matmul(qu, np.transpose(u[partner], (0, 2, 1)))[rows, :, slot]  # (p, TANGENTS + 1)
+        own_proj = np.einsum("bkd,bd->bk", qu[:, :TANGENTS], u[lo:hi])[rows]
+        dd = norm[lo:hi][rows] + norm[other[pairs]] - 2 * prod[:, TANGENTS]
+        out[pairs] = np.maximum(dd - ((own_proj - prod[:, :TANGENTS]) ** 2).sum(1), 0)
+    far = order[spill]
+    for lo in range(0, len(far), CHUNK // 2):
+        f = far[lo : lo + CHUNK // 2]
+        d = u[own[f]] - u[other[f]]
+        proj = np.einsum("nkd,nd->nk", q[own[f]].astype(np.float32), d)
+        out[f] = np.maximum(np.einsum("nd,nd->n", d, d) - (proj * proj).sum(1), 0)
     return out
 
 
