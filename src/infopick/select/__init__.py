@@ -96,7 +96,7 @@ def select(
     """
     strat = strategy if isinstance(strategy, Strategy) else get_strategy(strategy, **params)
     check_instance("strategy", strat)
-    _check_families(families, family_strength)
+    families = _check_families(families, family_strength)
     if given is not None and len(np.atleast_1d(np.asarray(given))) and not strat.continues:
         able = ", ".join(n for n, c in registry().items() if c.continues)
         raise InfopickError(f"strategy {strat.name!r} cannot continue from a given set; these can: {able}")
@@ -228,8 +228,8 @@ def _family_rows(data: Pool | Features, features: Features, strat: Strategy, fam
         return None, {"used": False, "why": "turned off (families=False)"}
     if strat.label_use is not LabelUse.NONE:
         return None, {"used": False, "why": f"{strat.name} reads labels: it sees every row"}
-    if families is None and strat.name == "random":
-        return None, {"used": False, "why": "random is the baseline: it draws from every row (families=True to apply it)"}
+    if families is None and not strat.one_per_family:
+        return None, {"used": False, "why": f"{strat.name} is the baseline: it draws from every row (families=True to apply it)"}
     if isinstance(data, Pool):
         if families is None and not on_by_default(data.images):
             return None, {"used": False, "why": f"images under {MIN_SIDE} px: a nuisance copy is another image there "
@@ -254,12 +254,13 @@ def _indices(values: npt.ArrayLike | None, n: int, what: str) -> IntArray:
     return np.zeros(0, dtype=np.int64) if v.size == 0 else check_indices(v, n, what=what)
 
 
-def _check_families(families: Any, strength: Any) -> None:
+def _check_families(families: Any, strength: Any) -> bool | None:
     if families is not None and not isinstance(families, (bool, np.bool_)):
         raise InfopickError(f"families must be True, False or None (the default: on for a pool), got {families!r}")
     if isinstance(strength, bool) or not isinstance(strength, (int, float, np.integer, np.floating)) \
             or not np.isfinite(strength) or strength <= 0:
         raise InfopickError(f"family_strength must be a finite number > 0, got {strength!r}")
+    return None if families is None else bool(families)
 
 
 def _check_budget(budget: int, n: int) -> None:

@@ -33,6 +33,8 @@ class Strategy(ABC):
     continues: ClassVar[bool] = False
     # True: the picks need not depend on the selection seed (a ranking by scores that ties rarely).
     seed_free: ClassVar[bool] = False
+    # True: ``select`` hands a label-free strategy one row per near-duplicate family by default (infopick.families).
+    one_per_family: ClassVar[bool] = True
 
     @abstractmethod
     def select(

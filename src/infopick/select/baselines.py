@@ -20,6 +20,7 @@ class Random(Strategy):
     label_use = LabelUse.NONE
     summary = "uniform random sample without replacement"
     input = Input.NONE
+    one_per_family = False  # the bar is what a user gets without infopick: every row, copies included
 
     def select(
         self,
