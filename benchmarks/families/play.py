@@ -33,10 +33,11 @@ POOLS: dict[str, tuple[Callable, tuple[int, ...]]] = {
     "colour-f20-50%-all": (lambda: family_pool("colour", 20, 0.50, "all"), COLOUR_K),
 }
 ARMS = ("random", "auto", "oracle")
+EXTRA_ARMS = ("auto-off",)  # auto with families=False: played after the declared study, to tell the rule from auto
 SEEDS = 3
 
 
-def run(out: Path, names: list[str]) -> None:
+def run(out: Path, names: list[str], arms: tuple[str, ...] = ARMS) -> None:
     from infopick import play, select
 
     out.mkdir(parents=True, exist_ok=True)
@@ -45,13 +46,18 @@ def run(out: Path, names: list[str]) -> None:
         if path.is_file() else set()
     for name in names:
         builder, budgets = POOLS[name]
-        todo = [(a, k, s) for k in budgets for a in ARMS for s in range(SEEDS) if (name, a, k, s) not in done]
+        todo = [(a, k, s) for k in budgets for a in arms for s in range(SEEDS) if (name, a, k, s) not in done]
         if not todo:
             continue
         pool, truth = builder()
         for arm, budget, seed in todo:
             t0 = time.perf_counter()
-            sel = oracle(truth, budget, seed) if arm == "oracle" else select(pool, budget, arm, seed=seed)
+            if arm == "oracle":
+                sel = oracle(truth, budget, seed)
+            elif arm == "auto-off":
+                sel = select(pool, budget, "auto", seed=seed, families=False)
+            else:
+                sel = select(pool, budget, arm, seed=seed)
             seconds = time.perf_counter() - t0
             res = play(pool, sel, seed=seed, recipe="fast")
             idx = sel.indices
@@ -82,6 +88,9 @@ def table(out: Path) -> str:
             d, lo, hi = welch_bounds(acc["auto"], acc["random"])
             od, olo, ohi = welch_bounds(acc["oracle"], acc["random"])
             share = f"{d / od:.2f}" if olo > 0 else "(oracle's gain not clear of 0)"
+            off = [r["accuracy_test"] for r in rows if r["pool"] == name and r["budget"] == k and r["arm"] == "auto-off"]
+            if len(off) >= 2:
+                share += " (auto families off: {:+.2f} [{:+.2f}, {:+.2f}])".format(*welch_bounds(off, acc["random"]))
             cell = " | ".join(f"{np.mean(acc[a]):.2f} ± {np.std(acc[a], ddof=1):.2f}" for a in ARMS)
             cop = " / ".join(f"{np.mean([r['copy_share'] for r in arm[a]]):.3f}" for a in ("auto", "random", "oracle"))
             cov = " / ".join(f"{np.mean([r['families_covered'] for r in arm[a]]):.0f}" for a in ("auto", "random", "oracle"))
@@ -95,12 +104,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--pools", help="comma-separated names (default: all): " + ", ".join(POOLS))
+    ap.add_argument("--arms", default=",".join(ARMS), help=f"comma-separated arms (default: the declared {', '.join(ARMS)}; "
+                    f"also {', '.join(EXTRA_ARMS)})")
     ap.add_argument("--table", action="store_true", help="print the table of what is recorded")
     a = ap.parse_args()
     if a.table:
         print(table(a.out))
         return
-    run(a.out, a.pools.split(",") if a.pools else list(POOLS))
+    run(a.out, a.pools.split(",") if a.pools else list(POOLS), tuple(a.arms.split(",")))
 
 
 if __name__ == "__main__":
