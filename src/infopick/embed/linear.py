@@ -170,7 +170,11 @@ def invariant_resolution(images: UInt8Array, model: Any, rng: np.random.Generato
     from infopick.nuisance import radius
 
     mapper = Invariant().mapper(images, rng=rng)
-    z = np.ascontiguousarray(mapper(images), dtype=np.float32)
+    # projected a chunk at a time: the float64 projection of a whole 10^6-image pool would take 6 GB
+    z = np.empty((len(images), 0), dtype=np.float32)
+    if len(images):
+        z = np.concatenate([np.asarray(mapper(images[lo : lo + CHUNK]), dtype=np.float32)
+                            for lo in range(0, len(images), CHUNK)])
     return z, (radius(images, mapper, model, rng, quantile=quantile) if len(images) > 1 else 0.0)
 
 
