@@ -519,7 +519,7 @@ def _select(args: argparse.Namespace) -> int:
 def _families_line(f: dict[str, Any]) -> str:
     if not f.get("used"):
         return f"off ({f.get('why', 'not asked')})"
-    line = (f"{f['families']} among {f['families'] - f['families_of_2_or_more'] + f['rows_in_families']} rows "
+    line = (f"{f['families']} among {f['rows']} rows "
             f"({f['families_of_2_or_more']} of 2 or more rows, the largest {f['largest']}); one pick each for "
             f"{f['picked_representatives']} of the {f['open_families']} open ones")
     return line + (f", then {f['then']}" if f.get("then") else "")

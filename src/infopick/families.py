@@ -466,6 +466,17 @@ def _to_centre(u: npt.NDArray[np.float32], cu: npt.NDArray[np.float32], cq: npt.
 MIN_SIDE = 16  # images smaller than this are not looked at by default: a 1 px shift of an 8 px digit is another digit
 
 
+def check_switch(families: Any, strength: Any) -> bool | None:
+    """``families=`` and ``family_strength=`` as ``select`` and the measures take them: None (the default), True or
+    False, and a finite strength > 0; anything else is one error naming the valid values."""
+    if families is not None and not isinstance(families, (bool, np.bool_)):
+        raise InfopickError(f"families must be True, False or None (the default: on for a pool), got {families!r}")
+    if isinstance(strength, bool) or not isinstance(strength, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(strength) or strength <= 0:
+        raise InfopickError(f"family_strength must be a finite number > 0, got {strength!r}")
+    return None if families is None else bool(families)
+
+
 def on_by_default(images: npt.NDArray[Any]) -> bool:
     """Whether ``select`` and the measures group a pool's images (n, h, w[, c]) into families unless told."""
     return min(images.shape[1:3]) >= MIN_SIDE

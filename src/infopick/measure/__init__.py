@@ -225,10 +225,9 @@ def _identity(data: Pool | Features, raw: np.ndarray, families: bool | None,
               strength: float) -> tuple[IntArray, IntArray, IntArray]:
     """(one row per image, each row's image index, each image's count of rows): an image is an exact-duplicate group,
     or, with ``families`` (default: a pool of images at least ``families.MIN_SIDE`` px), a near-duplicate family."""
-    from infopick.families import distinct_rows, find_families, on_by_default
+    from infopick.families import check_switch, distinct_rows, find_families, on_by_default
 
-    if families is not None and not isinstance(families, (bool, np.bool_)):
-        raise InfopickError(f"families must be True, False or None (the default: on for a pool), got {families!r}")
+    families = check_switch(families, strength)
     use = on_by_default(data.images) if families is None and isinstance(data, Pool) else bool(families)
     if not use:
         return distinct_rows(raw)

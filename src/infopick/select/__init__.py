@@ -16,6 +16,7 @@ from infopick._registry import check_instance
 from infopick._util import resolve_rng
 from infopick.data.pool import Pool, check_features, check_labels
 from infopick.errors import BudgetError, InfopickError
+from infopick.families import check_switch
 from infopick.select import (  # noqa: F401  (register the strategies; the information family: logdet, novelty, surprise, extremes)
     active,
     baselines,
@@ -96,7 +97,7 @@ def select(
     """
     strat = strategy if isinstance(strategy, Strategy) else get_strategy(strategy, **params)
     check_instance("strategy", strat)
-    families = _check_families(families, family_strength)
+    families = check_switch(families, family_strength)
     if given is not None and len(np.atleast_1d(np.asarray(given))) and not strat.continues:
         able = ", ".join(n for n, c in registry().items() if c.continues)
         raise InfopickError(f"strategy {strat.name!r} cannot continue from a given set; these can: {able}")
@@ -241,7 +242,7 @@ def _family_rows(data: Pool | Features, features: Features, strat: Strategy, fam
         fam = find_families(features, strength=strength)
     reps = representatives(fam.family, g, ex)
     s = fam.summary()
-    return reps, {"used": True, "families": s["families"], "rows_in_families": s["rows_in_families"],
+    return reps, {"used": True, "rows": s["rows"], "families": s["families"], "rows_in_families": s["rows_in_families"],
                   "families_of_2_or_more": s["families_of_2_or_more"], "largest": s["largest"],
                   "open_families": int(len(reps)), "strength": float(strength), "method": fam.method}
 
@@ -252,15 +253,6 @@ def _indices(values: npt.ArrayLike | None, n: int, what: str) -> IntArray:
         return np.zeros(0, dtype=np.int64)
     v = np.atleast_1d(np.asarray(values))
     return np.zeros(0, dtype=np.int64) if v.size == 0 else check_indices(v, n, what=what)
-
-
-def _check_families(families: Any, strength: Any) -> bool | None:
-    if families is not None and not isinstance(families, (bool, np.bool_)):
-        raise InfopickError(f"families must be True, False or None (the default: on for a pool), got {families!r}")
-    if isinstance(strength, bool) or not isinstance(strength, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(strength) or strength <= 0:
-        raise InfopickError(f"family_strength must be a finite number > 0, got {strength!r}")
-    return None if families is None else bool(families)
 
 
 def _check_budget(budget: int, n: int) -> None:
