@@ -51,3 +51,26 @@ def test_exact_duplicates_and_z() -> None:
 def test_bad_strength_is_one_error() -> None:
     with pytest.raises(InfopickError, match="strength"):
         find_families(np.zeros((4, 8, 8), np.uint8), strength=0.0)
+
+
+def _smooth(n: int, rng: np.random.Generator) -> np.ndarray:
+    """n 28x28 smooth gradients (a sky or a wall crop): every turned one looks like some other one."""
+    yy, xx = np.mgrid[0:28, 0:28] / 27.0
+    a = rng.uniform(-1, 1, size=(n, 3))
+    im = a[:, 0, None, None] * xx + a[:, 1, None, None] * yy + a[:, 2, None, None] * xx * yy
+    im -= im.min(axis=(1, 2), keepdims=True)
+    return (255 * im / np.maximum(im.max(axis=(1, 2), keepdims=True), 1e-9)).astype(np.uint8)
+
+
+def test_null_test_trusts_strokes_and_refuses_lookalikes() -> None:
+    from infopick.families import NULL_LIMIT, by_default
+
+    rng = np.random.default_rng(1)
+    strokes = find_families(_blobs(300, rng))
+    assert strokes.trusted and strokes.facts["null_rate"] <= NULL_LIMIT
+    smooth = _smooth(300, rng)
+    fam = find_families(smooth)
+    assert not fam.trusted and fam.facts["null_rate"] > 0.5
+    found, why = by_default(smooth)
+    assert found is None and "cannot tell copies from lookalikes" in why
+    assert by_default(np.zeros((5, 8, 8), np.uint8))[0] is None  # under MIN_SIDE: not even looked at

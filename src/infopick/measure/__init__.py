@@ -101,8 +101,9 @@ def measure(
     feature matrix (n, d) is read as it is. ``curve=False`` skips the greedy curve (and K); None
     (the default) runs it where the measure's ``curve_by_default`` says so (not ``network``: minutes per point).
     To measure many subsets of one pool, fit once with :func:`fit_pool`. An image is an exact-duplicate
-    group of rows or, with ``families`` (default None: on for a pool of images of at least
-    ``families.MIN_SIDE`` px; True / False), a near-duplicate family at ``family_strength``
+    group of rows or, with ``families`` (default None: as ``families.by_default`` says, for a pool of images
+    of at least ``families.MIN_SIDE`` px where the step passes its null test; True / False), a near-duplicate
+    family at ``family_strength``
     (``infopick.families``): a copy of a picked image adds 0 bits, and ``n_distinct`` counts images.
 
     >>> import numpy as np
@@ -224,14 +225,14 @@ def _embed_name(meas: Measure, data: Pool | Features, embed: str | Embedder | No
 def _identity(data: Pool | Features, raw: np.ndarray, families: bool | None,
               strength: float) -> tuple[IntArray, IntArray, IntArray]:
     """(one row per image, each row's image index, each image's count of rows): an image is an exact-duplicate group,
-    or, with ``families`` (default: a pool of images at least ``families.MIN_SIDE`` px), a near-duplicate family."""
-    from infopick.families import check_switch, distinct_rows, find_families, on_by_default
+    or, with ``families`` (default: as ``families.by_default`` says), a near-duplicate family."""
+    from infopick.families import by_default, check_switch, distinct_rows, find_families
 
     families = check_switch(families, strength)
-    use = on_by_default(data.images) if families is None and isinstance(data, Pool) else bool(families)
-    if not use:
+    found = by_default(data.images, strength)[0] if families is None and isinstance(data, Pool) else None
+    if not (families or found):
         return distinct_rows(raw)
-    fam = find_families(data.images if isinstance(data, Pool) else raw, strength=strength).family
+    fam = (found or find_families(data.images if isinstance(data, Pool) else raw, strength=strength)).family
     leaders, inverse, counts = np.unique(fam, return_inverse=True, return_counts=True)
     return leaders.astype(np.int64), inverse.astype(np.int64), counts.astype(np.int64)
 

@@ -4,11 +4,12 @@ What FiftyOne Brain (``compute_uniqueness`` / near duplicates) and cleanlab's Da
 near-duplicate issues) list, here under the project's own definitions:
 
 - **exact duplicates**: images with identical bytes (the measures treat them as one image);
-- **near-duplicate families** (images of ``families.MIN_SIDE`` px or more): ``infopick.families`` at
+- **near-duplicate families** (images of ``families.MIN_SIDE`` px or more, where the family step passes
+  its null test, ``families.by_default``): ``infopick.families`` at
   ``family_strength`` (default 1, as ``select`` uses them): candidates verified on the pair by tangent
   distance, one family per original however many copies it has, most central image first; every row's
   family (leader, size) is in ``family``;
-- **near-duplicates** of smaller images and of feature matrices: in the ``invariant`` features, images
+- **near-duplicates** of smaller images, of pools that fail the null test and of feature matrices: in the ``invariant`` features, images
   linked to their nearest neighbour when it lies within the nuisance radius at ``strength``
   (calibrated by perturbing pool images, ``infopick.nuisance``); a group is a connected set of such
   links. At ``strength`` 1 a nuisance copy of an 8 px digit is as far from it as its nearest natural
@@ -30,7 +31,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from infopick.families import MIN_SIDE, exact_groups, find_families, modified_z, on_by_default
+from infopick.families import by_default, exact_groups, modified_z
 from infopick.typing import IntArray
 
 K_NN = 10
@@ -94,13 +95,13 @@ def inspect(data: Any, *, strength: float = 0.5, z: float = 2.5, seed: int = 0, 
         from infopick.select.auto import DUP_RATIO
 
         r = DUP_RATIO * float(np.median(dist[:, 0]))
-    if isinstance(data, Pool) and on_by_default(rows):
-        fam = find_families(rows, strength=family_strength, seed=seed)
+    fam, why = by_default(rows, family_strength, seed) if isinstance(data, Pool) else (None, "features")
+    if fam is not None:
         near, family, how = fam.groups(), fam.family, fam.method
     else:
         comp = _nearest_components(g.indices[:, 0], dist[:, 0], r)
         near = _groups(comp, dist[:, -1])
-        family, how = comp.copy(), f"nearest-neighbour links within the radius (images under {MIN_SIDE} px, or features)"
+        family, how = comp.copy(), f"nearest-neighbour links within the radius ({why})"
         for grp in near:
             family[grp] = grp[0]
     score = modified_z(dist[:, -1])
