@@ -66,8 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--embed", metavar="NAME", help=f"embedding the strategy reads (default {DEFAULT_EMBED}): {embeddings}")
         sp.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="a strategy parameter, repeatable (e.g. k=50 for facility, delegate=kcenter for auto)")
-        family_args(sp, "one pick per family first (default on for images of 16 px or more, for every label-free "
-                        "strategy but random)")
+        family_args(sp, "one pick per family first (default on for images of 16 px or more where the family step "
+                        "passes its null test, for every label-free strategy but random)")
 
     def family_args(sp: argparse.ArgumentParser, what: str) -> None:
         sp.add_argument("--families", choices=["on", "off"],
@@ -129,7 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--embed", metavar="NAME",
                    help=f"embedding the measure reads (default {DEFAULT_MEASURE_EMBED}; compression reads pixels): {embeddings}")
     m.add_argument("--seed", type=int, default=0, metavar="S", help="seed for the measure's own randomness (default 0)")
-    family_args(m, "a copy of a picked image adds 0 bits (default on for images of 16 px or more)")
+    family_args(m, "a copy of a picked image adds 0 bits (default on for images of 16 px or more where the family "
+                   "step passes its null test)")
     m.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                    help="a measure parameter, repeatable (e.g. eps=0.5 for coding-rate, delta=2.0 or power=log-n for coverage)")
     curve = m.add_mutually_exclusive_group()
