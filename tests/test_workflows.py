@@ -85,6 +85,21 @@ def test_given_file_errors_are_one_line_and_nothing_is_overwritten(capsys: pytes
     assert code == 2 and "cannot continue from a given set" in err
 
 
+def test_an_outliers_file_with_no_rows_excludes_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The walk-through's ``--exclude look/outliers.csv`` where inspect found no outliers (a header only)."""
+    empty = tmp_path / "outliers.csv"
+    empty.write_text("index,id,score\n")
+    code, _, err = run(capsys, "select", "--data", "digits", "--budget", "5", "--strategy", "kcenter", "--exclude",
+                       str(empty), "--out", str(tmp_path / "o.csv"))
+    assert code == 0, err
+    assert len((tmp_path / "o.csv").read_text().splitlines()) == 6
+    headless = tmp_path / "nothing.csv"
+    headless.write_text("")
+    code, _, err = run(capsys, "select", "--data", "digits", "--budget", "5", "--exclude", str(headless),
+                       "--out", str(tmp_path / "p.csv"))
+    assert code == 2 and err.startswith("error:") and "header" in err
+
+
 def test_own_features_on_select_measure_play_and_bench(capsys: pytest.CaptureFixture[str], tmp_path: Path, home: Path,
                                                       monkeypatch: pytest.MonkeyPatch, digits: infopick.Pool) -> None:
     import json

@@ -480,7 +480,7 @@ def _load(spec: str) -> Any:
 
 def _select(args: argparse.Namespace) -> int:
     from infopick.select import DEFAULT_STRATEGY, get_strategy, select
-    from infopick.select.io import read_given, write_selection
+    from infopick.select.io import read_excluded, read_given, write_selection
 
     name, params = args.strategy or DEFAULT_STRATEGY, _params(args.param)
     get_strategy(name, **params)  # an unknown name or parameter fails before the pool loads
@@ -497,7 +497,7 @@ def _select(args: argparse.Namespace) -> int:
     if args.given:
         given, given_labels, _ = read_given(pool, args.given)  # the new picks are unlabelled: label them, then pass them on
     if args.exclude:
-        exclude, _, _ = read_given(pool, args.exclude)
+        exclude = read_excluded(pool, args.exclude)
     own = _own_features(args, pool, get_strategy(name, **params).reads(args.budget, len(pool)))
     with _progress() as progress:
         sel = select(pool if own is None else own.x, args.budget, name, seed=args.seed, embed=method, progress=progress,

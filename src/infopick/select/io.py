@@ -125,7 +125,14 @@ def _by_id(pool: Pool, rows: list[dict[str, str]], what: str) -> IntArray:
     return check_indices([where[r["id"]] for r in rows], len(pool), what=what)
 
 
-def _read_rows(pool: Pool, path: str | Path, *, by_id: bool = False) -> tuple[IntArray, list[dict[str, str]]]:
+def read_excluded(pool: Pool, path: str | Path) -> IntArray:
+    """Rows never to pick: a CSV with an ``id`` (or ``index``) column, as ``read_given`` reads one; a file with
+    the header and no rows (``inspect`` found no outliers) excludes nothing."""
+    return _read_rows(pool, path, by_id=True, empty_ok=True)[0]
+
+
+def _read_rows(pool: Pool, path: str | Path, *, by_id: bool = False,
+               empty_ok: bool = False) -> tuple[IntArray, list[dict[str, str]]]:
     path = Path(path)
     if not path.is_file():
         raise InfopickError(f"selection file {path}: no such file")
@@ -134,9 +141,13 @@ def _read_rows(pool: Pool, path: str | Path, *, by_id: bool = False) -> tuple[In
         return _by_id(pool, rows, f"given file {path}"), rows
     try:
         with path.open(newline="") as fh:
-            rows = list(csv.DictReader(fh))
+            reader = csv.DictReader(fh)
+            rows = list(reader)
+            header = reader.fieldnames or []
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InfopickError(f"selection file {path}: unreadable ({exc})") from None
+    if empty_ok and not rows and ("index" in header or "id" in header):
+        return np.zeros(0, dtype=np.int64), []
     if by_id and rows and "id" in rows[0] and all(r.get("id") for r in rows):
         return _by_id(pool, rows, f"selection file {path}"), rows
     if not rows or "index" not in rows[0]:
