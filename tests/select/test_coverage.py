@@ -110,20 +110,3 @@ def test_probcover_on_a_sample_of_targets_still_covers_every_blob() -> None:
     sel = select(x, 3, "probcover", seed=0, delta=1.0, sample=60)
     assert sorted(label[sel.indices].tolist()) == [0, 1, 2]
     assert sel.gains.sum() == 60  # every sampled target covered, once
-
-
-def test_facility_weights_count_a_row_as_the_rows_it_stands_for() -> None:
-    from infopick.select import get_strategy
-
-    rng = np.random.default_rng(0)
-    x = np.concatenate([rng.normal(0, 0.1, (50, 2)), rng.normal(5, 0.1, (50, 2)), [[10.0, 10.0]]]).astype(np.float32)
-    heavy = np.ones(len(x))
-    heavy[-1] = 1000.0  # one representative standing for a family of 1000
-    fac = get_strategy("facility", k=20)
-    for seed in range(5):
-        plain = fac.select(x, 2, rng=np.random.default_rng(seed)).indices
-        weighted = fac.select(x, 2, rng=np.random.default_rng(seed), weights=heavy).indices
-        assert 100 in weighted and 100 not in plain
-        same = fac.select(x, 2, rng=np.random.default_rng(seed), weights=np.ones(len(x))).indices
-        assert same.tolist() == plain.tolist()  # unit weights change nothing
-

@@ -144,10 +144,3 @@ def test_a_pool_that_fails_the_null_test_is_picked_without_the_rule() -> None:
     from infopick.select.inspect import inspect
 
     assert "cannot tell copies" in inspect(pool).facts["family_method"]
-
-
-def test_select_hands_facility_the_family_sizes(planted: tuple[infopick.Pool, np.ndarray]) -> None:
-    pool, _ = planted
-    sel = select(pool, 10, "facility", embed="pca", seed=0)
-    assert sel.meta["families"]["used"] and sel.meta["families"]["weights"] == "family sizes"
-    assert select(pool, 10, "kcenter", embed="pca", seed=0).meta["families"]["weights"] == "none"

@@ -155,7 +155,7 @@ def select(
         y = check_labels(labels, n)
     rng = resolve_rng(seed)
     t_fam = time.perf_counter()
-    reps, sizes, fam_meta = _family_rows(data, features, strat, families, family_strength, g, ex)
+    reps, fam_meta = _family_rows(data, features, strat, families, family_strength, g, ex)
     fam_meta["seconds"] = time.perf_counter() - t_fam
     t0 = time.perf_counter()
     images = data.images if strat.wants_images and isinstance(data, Pool) else None
@@ -166,8 +166,7 @@ def select(
     else:
         # the strategy sees one representative per family; a budget beyond the families continues among the rest
         first = min(int(budget), len(reps))
-        sel = _run(strat, features, y, images, first, g, np.union1d(reps, g), **run,
-                   weights=sizes if strat.wants_weights else None)
+        sel = _run(strat, features, y, images, first, g, np.union1d(reps, g), **run)
         if first < budget:
             sel = _beyond(strat, features, y, images, int(budget) - first, g, sel, ex, run, fam_meta)
         fam_meta["picked_representatives"] = first
@@ -180,17 +179,13 @@ def select(
 
 def _run(strat: Strategy, features: Features, y: npt.NDArray[np.int64] | None, images: Any, budget: int, g: IntArray,
          rows: IntArray | None, *, eng: Any, shards: int | None, gl: npt.NDArray[np.int64] | None,
-         rng: np.random.Generator, weights: IntArray | None = None) -> Selection:
-    """The strategy on ``rows`` of the pool (None: all of them, ``g`` among them), its picks as pool rows;
-    ``weights`` (n,) go to a strategy that ``wants_weights``."""
+         rng: np.random.Generator) -> Selection:
+    """The strategy on ``rows`` of the pool (None: all of them, ``g`` among them), its picks as pool rows."""
     if rows is not None:
         features, g = features[rows], np.searchsorted(rows, g)
         y = None if y is None else y[rows]
         images = None if images is None else images[rows]
-        weights = None if weights is None else weights[rows]
-    extra: dict[str, Any] = {} if images is None else {"images": images}
-    if weights is not None:
-        extra["weights"] = weights.astype(np.float64)
+    extra = {} if images is None else {"images": images}
     if eng is not None:
         from infopick.select.partition import greedi
 
@@ -227,32 +222,30 @@ def _beyond(strat: Strategy, features: Features, y: npt.NDArray[np.int64] | None
 
 
 def _family_rows(data: Pool | Features, features: Features, strat: Strategy, families: bool | None, strength: float,
-                 g: IntArray, ex: IntArray) -> tuple[IntArray | None, IntArray | None, dict[str, Any]]:
-    """The rows the strategy may pick under the one-per-family rule (None: the rule is off), each row's family
-    size (n,) and what to say of it."""
+                 g: IntArray, ex: IntArray) -> tuple[IntArray | None, dict[str, Any]]:
+    """The rows the strategy may pick under the one-per-family rule (None: the rule is off) and what to say of it."""
     from infopick.families import by_default, find_families, representatives
 
     if families is False:
-        return None, None, {"used": False, "why": "turned off (families=False)"}
+        return None, {"used": False, "why": "turned off (families=False)"}
     if strat.label_use is not LabelUse.NONE:
-        return None, None, {"used": False, "why": f"{strat.name} reads labels: it sees every row"}
+        return None, {"used": False, "why": f"{strat.name} reads labels: it sees every row"}
     if families is None and not strat.one_per_family:
-        return None, None, {"used": False, "why": f"{strat.name} is the baseline: it draws from every row (families=True to apply it)"}
+        return None, {"used": False, "why": f"{strat.name} is the baseline: it draws from every row (families=True to apply it)"}
     if isinstance(data, Pool):
         found, why = by_default(data.images, strength) if families is None else (None, "")
         if families is None and found is None:
-            return None, None, {"used": False, "why": f"{why} (families=True to apply it)"}
+            return None, {"used": False, "why": f"{why} (families=True to apply it)"}
         fam = found or find_families(data.images, strength=strength)
     elif families is None:
-        return None, None, {"used": False, "why": "a feature matrix: families=True to group its near-copies"}
+        return None, {"used": False, "why": "a feature matrix: families=True to group its near-copies"}
     else:
         fam = find_families(features, strength=strength)
     reps = representatives(fam.family, g, ex)
     s = fam.summary()
-    return reps, fam.sizes(), {"used": True, "rows": s["rows"], "families": s["families"], "rows_in_families": s["rows_in_families"],
+    return reps, {"used": True, "rows": s["rows"], "families": s["families"], "rows_in_families": s["rows_in_families"],
                   "families_of_2_or_more": s["families_of_2_or_more"], "largest": s["largest"],
-                  "open_families": int(len(reps)), "strength": float(strength), "method": fam.method,
-                  "weights": "family sizes" if strat.wants_weights else "none"}
+                  "open_families": int(len(reps)), "strength": float(strength), "method": fam.method}
 
 
 def _indices(values: npt.ArrayLike | None, n: int, what: str) -> IntArray:

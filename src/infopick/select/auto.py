@@ -146,27 +146,24 @@ class Auto(Strategy):
                                 "auto is label-free")
         return named
 
-    wants_weights = True  # handed on to the chosen strategy where it has a density term (facility)
-
     def select(
         self, features: Features, budget: int, *, rng: np.random.Generator, labels: npt.NDArray[np.int64] | None = None,
-        images: UInt8Array | None = None, weights: npt.NDArray[np.floating] | None = None,
+        images: UInt8Array | None = None,
     ) -> Selection:
-        return self._screened(features, budget, np.zeros(0, dtype=np.int64), rng, None, images, weights)
+        return self._screened(features, budget, np.zeros(0, dtype=np.int64), rng, None, images)
 
     continues = True
 
     def continue_from(
         self, features: Features, budget: int, given: IntArray, *, rng: np.random.Generator,
         given_labels: npt.NDArray[np.int64] | None = None, labels: npt.NDArray[np.int64] | None = None,
-        images: UInt8Array | None = None, weights: npt.NDArray[np.floating] | None = None,
+        images: UInt8Array | None = None,
     ) -> Selection:
         """The same screen, the given rows kept whatever it says, then the chosen strategy's continuation from them."""
-        return self._screened(features, budget, given, rng, given_labels, images, weights)
+        return self._screened(features, budget, given, rng, given_labels, images)
 
     def _screened(self, x: Features, budget: int, given: IntArray, rng: np.random.Generator,
-                  given_labels: npt.NDArray[np.int64] | None, images: UInt8Array | None,
-                  weights: npt.NDArray[np.floating] | None = None) -> Selection:
+                  given_labels: npt.NDArray[np.int64] | None, images: UInt8Array | None) -> Selection:
         """Screen, keep the non-outliers (and the given rows), then the chosen strategy: ``select``, or its
         ``continue_from`` the given rows."""
         self._delegate_strategy()  # a bad name fails before the screen's minute of work
@@ -185,11 +182,10 @@ class Auto(Strategy):
                                  typical=self.typical)
         else:
             strat = get_strategy(chosen)
-        w: dict[str, Any] = {"weights": weights[rows]} if weights is not None and strat.wants_weights else {}
         if not g:
-            sel = strat.select(x[rows], budget, rng=rng, **w)
+            sel = strat.select(x[rows], budget, rng=rng)
         elif strat.continues:
-            sel = strat.continue_from(x[rows], budget, np.searchsorted(rows, given), rng=rng, given_labels=given_labels, **w)
+            sel = strat.continue_from(x[rows], budget, np.searchsorted(rows, given), rng=rng, given_labels=given_labels)
         else:
             raise InfopickError(f"auto: {chosen!r} cannot continue from a given set")
         meta = {"chosen": chosen, "screen": sc.facts(), "why": f"{why}; {rule} -> {chosen}", **sel.meta}

@@ -35,9 +35,6 @@ class Strategy(ABC):
     seed_free: ClassVar[bool] = False
     # True: ``select`` hands a label-free strategy one row per near-duplicate family by default (infopick.families).
     one_per_family: ClassVar[bool] = True
-    # True: under that rule ``select`` also passes ``weights=`` (n,), each row's family size, to ``select`` and
-    # ``continue_from``: an objective with a density term counts a family as the rows it stands for.
-    wants_weights: ClassVar[bool] = False
 
     @abstractmethod
     def select(

@@ -120,15 +120,6 @@ def _rank_within(group: IntArray, score: npt.NDArray[np.floating], rng: np.rando
     return rank
 
 
-def _weighted(sim: Any, weights: npt.NDArray[np.floating] | None) -> Any:
-    """The similarity with each served column scaled by its weight (a row standing for w rows counts w times)."""
-    if weights is None:
-        return sim
-    out = sim.copy()
-    out.data = out.data * np.asarray(weights, dtype=np.float64)[out.indices]
-    return out
-
-
 @register
 class Facility(Strategy):
     """Facility location, lazy greedy on the sparse kNN graph: maximise sum_i max_{j in S} sim(j, i).
@@ -152,16 +143,12 @@ class Facility(Strategy):
     def __init__(self, *, k: int | None = None) -> None:
         self.k = k
 
-    wants_weights = True
-
     def select(
-        self, features: Features, budget: int, *, rng: np.random.Generator, labels: npt.NDArray[np.int64] | None = None,
-        weights: npt.NDArray[np.floating] | None = None,
+        self, features: Features, budget: int, *, rng: np.random.Generator, labels: npt.NDArray[np.int64] | None = None
     ) -> Selection:
-        """``weights`` (n,): how many pool rows each row stands for (its near-duplicate family's size); None: 1."""
         x = np.ascontiguousarray(features, dtype=np.float32)
         k = self.k if self.k is not None else facility_k(len(x), budget)
-        sim = _weighted(facility_similarity(knn_graph(x, k)), weights)
+        sim = facility_similarity(knn_graph(x, k))
         idx, gains = lazy_greedy_facility(sim, budget, first=int(rng.integers(len(x))))
         return Selection(idx, self.name, self.label_use, gains, {"k": k})
 
@@ -169,13 +156,13 @@ class Facility(Strategy):
 
     def continue_from(self, features: Features, budget: int, given: IntArray, *, rng: np.random.Generator,
                       given_labels: npt.NDArray[np.int64] | None = None, labels: npt.NDArray[np.int64] | None = None,
-                      images: Any = None, weights: npt.NDArray[np.floating] | None = None) -> Selection:
+                      images: Any = None) -> Selection:
         """Greedy on f(G + T) - f(G) = facility location of T under (sim - what G already serves)+, G's rows no candidates."""
         from scipy import sparse
 
         x = np.ascontiguousarray(features, dtype=np.float32)
         k = self.k if self.k is not None else facility_k(len(x), len(given) + budget)
-        sim = sparse.csr_matrix(_weighted(facility_similarity(knn_graph(x, k)), weights), copy=True)
+        sim = sparse.csr_matrix(facility_similarity(knn_graph(x, k)), copy=True)
         served = np.asarray(sim[given].max(axis=0).toarray()).ravel()
         sim.data = np.maximum(sim.data - served[sim.indices], 0).astype(sim.data.dtype)
         keep = np.ones(len(x))
