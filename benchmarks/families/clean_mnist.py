@@ -1,7 +1,7 @@
 """Clean MNIST keeps its figures with families on (issue 33 item 6): the default's picks with and without the rule,
 and, where they differ, the standard recipe played on the new picks.
 
-    .venv/bin/python -m benchmarks.families.clean_mnist --out benchmarks/families/results/clean_mnist.md [--play] [--recipe fast]
+    .venv/bin/python -m benchmarks.families.clean_mnist --out benchmarks/families/results/clean_mnist.md [--play] [--recipe fast] [--budgets 100]
 
 The full 60000-image pool, ``auto`` at K = 100 and 1000, selection seed = training seed = 0, 1, 2. Without
 ``--play``: how many picks the family rule changes (the families it finds in clean MNIST are natural
@@ -26,6 +26,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--play", action="store_true")
     ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--budgets", default="100,1000", help="comma-separated K (default 100,1000)")
     ap.add_argument("--recipe", default="standard", help="the game's recipe for --play (default standard, the issue's)")
     a = ap.parse_args()
     pool = infopick.load("mnist")
@@ -35,7 +36,7 @@ def main() -> None:
              f"{s['largest']}.", "", f"| K | seed | picks changed by the rule | {a.recipe} test % (families on) |",
              "|---|---|---|---|"]
     accs: dict[int, list[float]] = {}
-    for k in (100, 1000):
+    for k in map(int, a.budgets.split(",")):
         for seed in range(a.seeds):
             on = infopick.select(pool, k, "auto", seed=seed)
             off = infopick.select(pool, k, "auto", seed=seed, families=False)
