@@ -54,6 +54,7 @@ TANGENTS = 5  # shift x, shift y, rotation, scale, blur
 CHUNK = 32_768
 NULL_LIMIT = 0.2  # the default trusts the step where at most this share of turned images verify as copies
 NULL_NEIGHBOURS = 20  # pool images a turned probe is verified against
+FAMILY_SHARE = 0.1  # the default applies families where at least this share of rows sits in families of 2 or more
 
 
 @dataclass(frozen=True)
@@ -527,16 +528,24 @@ def on_by_default(images: npt.NDArray[Any]) -> bool:
     return min(images.shape[1:3]) >= MIN_SIDE
 
 
-def by_default(images: UInt8Array, strength: float = 1.0, seed: int = 0) -> tuple[Families | None, str]:
+def by_default(images: UInt8Array, strength: float = 1.0, seed: int = 0, *,
+               min_share: float = 0.0) -> tuple[Families | None, str]:
     """The families ``select``, ``inspect`` and the measures apply when not told (None: none), and why not.
 
-    On where the images are at least ``MIN_SIDE`` px and the step passes its null test (``Families.trusted``)."""
+    On where the images are at least ``MIN_SIDE`` px, the step passes its null test (``Families.trusted``) and at
+    least ``min_share`` of the rows sit in families of two or more. ``select`` asks ``FAMILY_SHARE``: below it
+    what the step groups is mostly natural lookalikes (clean MNIST: 2.9 %), where one pick per family cost
+    accuracy (benchmarks/families); ``inspect`` and the measures show and count whatever families there are."""
     if not on_by_default(images):
         return None, f"images under {MIN_SIDE} px: a nuisance copy is another image there"
     fam = find_families(images, strength=strength, seed=seed)
     if not fam.trusted:
         return None, (f"the family step cannot tell copies from lookalikes in this pool: {fam.facts['null_rate']:.0%} "
                       f"of mirrored or rotated images (copies of nothing) verify as copies (limit {NULL_LIMIT:.0%})")
+    share = fam.summary()["rows_in_families"] / max(fam.n, 1)
+    if share < min_share:
+        return None, (f"only {share:.1%} of the rows are in families (under {min_share:.0%}): lookalikes more "
+                      f"than copies")
     return fam, ""
 
 

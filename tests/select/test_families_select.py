@@ -144,3 +144,17 @@ def test_a_pool_that_fails_the_null_test_is_picked_without_the_rule() -> None:
     from infopick.select.inspect import inspect
 
     assert "cannot tell copies" in inspect(pool).facts["family_method"]
+
+
+def test_a_pool_with_few_families_is_picked_without_the_rule() -> None:
+    rng = np.random.default_rng(3)
+    base = _blobs(300, rng)
+    pool = infopick.make_pool(np.concatenate([base, perturb(base[:1].repeat(5, 0), Nuisance(strength=0.5), rng)]))
+    sel = select(pool, 10, "kcenter", embed="pca", seed=0)
+    f = sel.meta["families"]
+    assert not f["used"] and "of the rows are in families" in f["why"]
+    assert select(pool, 10, "kcenter", embed="pca", seed=0, families=True).meta["families"]["used"]
+    # inspect still shows the family it found
+    from infopick.select.inspect import inspect
+
+    assert any(len(g) >= 5 for g in inspect(pool).near_duplicates)

@@ -80,8 +80,8 @@ def select(
     in memory as Ray tasks over its chunks.
 
     ``families`` (default None: on for a pool of images at least ``families.MIN_SIDE`` px where the family
-    step passes its null test (``families.by_default``), for every label-free strategy but the ``random``
-    baseline; True: also elsewhere and on a feature matrix; False: off):
+    step passes its null test and at least ``families.FAMILY_SHARE`` of the rows sit in families
+    (``families.by_default``), for every label-free strategy but the ``random`` baseline; True: also elsewhere and on a feature matrix; False: off):
     near-duplicate families (``infopick.families``, copies lighter than the nuisance model at
     ``family_strength``) count as one image, so the strategy picks one representative per family that
     no given row belongs to; a budget beyond the families continues the strategy's greedy from them (or
@@ -224,7 +224,7 @@ def _beyond(strat: Strategy, features: Features, y: npt.NDArray[np.int64] | None
 def _family_rows(data: Pool | Features, features: Features, strat: Strategy, families: bool | None, strength: float,
                  g: IntArray, ex: IntArray) -> tuple[IntArray | None, dict[str, Any]]:
     """The rows the strategy may pick under the one-per-family rule (None: the rule is off) and what to say of it."""
-    from infopick.families import by_default, find_families, representatives
+    from infopick.families import FAMILY_SHARE, by_default, find_families, representatives
 
     if families is False:
         return None, {"used": False, "why": "turned off (families=False)"}
@@ -233,7 +233,7 @@ def _family_rows(data: Pool | Features, features: Features, strat: Strategy, fam
     if families is None and not strat.one_per_family:
         return None, {"used": False, "why": f"{strat.name} is the baseline: it draws from every row (families=True to apply it)"}
     if isinstance(data, Pool):
-        found, why = by_default(data.images, strength) if families is None else (None, "")
+        found, why = by_default(data.images, strength, min_share=FAMILY_SHARE) if families is None else (None, "")
         if families is None and found is None:
             return None, {"used": False, "why": f"{why} (families=True to apply it)"}
         fam = found or find_families(data.images, strength=strength)
