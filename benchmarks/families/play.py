@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.families.play --out benchmarks/families/results [--pools NAME,...]
     .venv/bin/python -m benchmarks.families.play --out benchmarks/families/results --table
 
-Each cell: build the pool (seed 1, pools.py), pick K with the arm (selection seed = the cell's seed),
+Each cell: build the pool (seed 1, pools.py; `-s2`: seed 2), pick K with the arm (selection seed = the cell's seed),
 play the ``fast`` recipe (training seed = the cell's seed) and record test accuracy, the share of
 picks that are copies and how many true families the K picks cover. Resumable: one JSON line per
 cell in results.jsonl. The oracle knows the truth: one image per family, uniformly, then the copies.
@@ -31,6 +31,8 @@ POOLS: dict[str, tuple[Callable, tuple[int, ...]]] = {
     "mnist-f30-25%-rotate+scale": (lambda: family_pool("mnist", 30, 0.25, "rotate+scale"), MNIST_K),
     "mnist-f50-50%-brightness": (lambda: family_pool("mnist", 50, 0.50, "brightness"), MNIST_K),
     "colour-f20-50%-all": (lambda: family_pool("colour", 20, 0.50, "all"), COLOUR_K),
+    # the self-check's declared play cells (README): a fresh draw, where the default now leaves the rule off
+    "colour-f20-50%-all-s2": (lambda: family_pool("colour", 20, 0.50, "all", seed=2), COLOUR_K),
 }
 ARMS = ("random", "auto", "oracle")
 EXTRA_ARMS = ("auto-off",)  # auto with families=False: played after the declared study, to tell the rule from auto
