@@ -51,6 +51,7 @@ def test_select_passes_strategy_parameters(capsys: pytest.CaptureFixture[str], t
     assert code == 0 and "asked for -> kcenter" in err and len(out.read_text().splitlines()) == 21
 
 
+@pytest.mark.slow
 def test_play_json_and_out_dir(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_recipe: object) -> None:
     from infopick.game import recipes
 
@@ -150,6 +151,7 @@ def test_embedding_errors_are_one_line(capsys: pytest.CaptureFixture[str], argv:
     assert code == 2 and err.startswith("error: ") and message in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_measure_json_contract_and_out_dir(capsys: pytest.CaptureFixture[str], tmp_path: Path, home: Path) -> None:
     code, out, _ = run(capsys, "measure", "--data", "digits", "--measure", "coverage", "--json")
     assert code == 0

@@ -81,6 +81,7 @@ def local_ray():  # type: ignore[no-untyped-def]
     shutil.rmtree(temp, ignore_errors=True)
 
 
+@pytest.mark.slow
 def test_ray_selection_equals_the_local_engine(local_ray: object) -> None:
     x = features()
     for strategy in ("facility", "kcenter"):
@@ -89,6 +90,7 @@ def test_ray_selection_equals_the_local_engine(local_ray: object) -> None:
         assert on_ray.meta["engine"] == "ray" and np.array_equal(local.indices, on_ray.indices)
 
 
+@pytest.mark.slow
 def test_bench_grid_on_ray_equals_the_local_engine(local_ray: object, tmp_path: Path, home: Path,
                                                   monkeypatch: pytest.MonkeyPatch, tiny_recipe: object,
                                                   capsys: pytest.CaptureFixture[str]) -> None:

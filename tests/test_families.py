@@ -62,6 +62,7 @@ def _smooth(n: int, rng: np.random.Generator) -> np.ndarray:
     return (255 * im / np.maximum(im.max(axis=(1, 2), keepdims=True), 1e-9)).astype(np.uint8)
 
 
+@pytest.mark.slow
 def test_null_test_trusts_strokes_and_refuses_lookalikes() -> None:
     from infopick.families import NULL_LIMIT, by_default
 

@@ -100,6 +100,7 @@ def test_an_outliers_file_with_no_rows_excludes_nothing(capsys: pytest.CaptureFi
     assert code == 2 and err.startswith("error:") and "header" in err
 
 
+@pytest.mark.slow
 def test_own_features_on_select_measure_play_and_bench(capsys: pytest.CaptureFixture[str], tmp_path: Path, home: Path,
                                                       monkeypatch: pytest.MonkeyPatch, digits: infopick.Pool) -> None:
     import json

@@ -36,6 +36,7 @@ def cell_keys(out: Path) -> list[tuple[str, int, int]]:
     return [(r["strategy"], r["budget"], r["seed"]) for r in read_rows(out / "results.jsonl")]
 
 
+@pytest.mark.slow
 def test_killed_grid_resumes_with_every_cell_exactly_once(tmp_path: Path, home: Path) -> None:
     out = tmp_path / "grid"
     p = child("bench", *PCA_GRID, "--out", str(out), home=home)
@@ -75,6 +76,7 @@ def test_a_second_run_on_the_same_directory_is_refused(tmp_path: Path, home: Pat
     assert not (out / "results.jsonl").exists()
 
 
+@pytest.mark.slow
 def test_dry_run_estimates_and_runs_nothing(tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str],
                                             monkeypatch: pytest.MonkeyPatch, tiny_recipe: object) -> None:
     monkeypatch.setitem(recipes.RECIPES, "fast", tiny_recipe)
@@ -107,6 +109,7 @@ def test_other_settings_in_the_same_directory_are_refused(tmp_path: Path, home: 
     assert code == 2 and "use another --out" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_a_resume_keeps_the_earlier_commands_and_a_broken_config_is_refused(
         tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tiny_recipe: object) -> None:
     monkeypatch.setitem(recipes.RECIPES, "fast", tiny_recipe)
@@ -158,6 +161,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base / "grid" / "report.html"
 
 
+@pytest.mark.slow
 def test_report_is_self_contained(report: Path) -> None:
     page = report.read_text()
     assert "http://" not in page and "https://" not in page and "<link" not in page  # no network
@@ -217,6 +221,7 @@ def test_report_renders_in_a_real_browser(report: Path, tmp_path: Path) -> None:
     assert pixels.std() > 20 and (pixels < 128).mean() > 0.01  # not blank: text and plots drawn
 
 
+@pytest.mark.slow
 def test_workers_run_every_cell_once(tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str],
                                      monkeypatch: pytest.MonkeyPatch, tiny_recipe: object) -> None:
     monkeypatch.setitem(recipes.RECIPES, "fast", tiny_recipe)

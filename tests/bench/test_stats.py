@@ -25,6 +25,7 @@ def test_welch_and_mean_interval_edges() -> None:
     assert m == 2.0 and h == pytest.approx(sps.t.ppf(0.975, 2) * 1.0 / 3**0.5)
 
 
+@pytest.mark.slow
 def test_spearman_interval_reproduces_the_studies_earlier_bootstrap() -> None:
     # the formula the rho studies printed before this module: all draws at once from seed 0, nan-percentiles
     rng = np.random.default_rng(5)

@@ -24,6 +24,7 @@ def real_mnist(tmp_path_factory: pytest.TempPathFactory) -> tuple[infopick.Pool,
         return infopick.load("mnist"), home
 
 
+@pytest.mark.slow
 def test_real_mnist_shapes_and_class_counts(real_mnist: tuple[infopick.Pool, Path]) -> None:
     pool, _ = real_mnist
     assert pool.images.shape == (60000, 28, 28) and pool.test.images.shape == (10000, 28, 28)

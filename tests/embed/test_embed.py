@@ -22,6 +22,7 @@ def knn_label_agreement(z: np.ndarray, y: np.ndarray) -> float:
 
 # UMAP's determinism is the thread-count test's below (its two runs differ only in threads): it costs 5 s a run.
 @pytest.mark.parametrize("name", [name for name in embedders() if name != "umap"])
+@pytest.mark.slow
 def test_every_embedding_gives_finite_float32_rows_deterministically(name: str, digits: infopick.Pool, home: Path) -> None:
     a = embed(digits, name, seed=0, cache=False, **QUICK.get(name, {}))
     b = embed(digits, name, seed=0, cache=False, **QUICK.get(name, {}))
@@ -31,6 +32,7 @@ def test_every_embedding_gives_finite_float32_rows_deterministically(name: str, 
 
 
 @pytest.mark.parametrize("name", ["pca", "umap", "autoencoder"])
+@pytest.mark.slow
 def test_features_keep_digits_apart(name: str, digits: infopick.Pool, home: Path) -> None:
     z = embed(digits, name, seed=0, **QUICK.get(name, {}))
     assert knn_label_agreement(z, digits.labels) > 0.85  # 10 classes: chance is 0.1
@@ -88,6 +90,7 @@ def test_large_pools_are_embedded_in_chunks_into_a_memory_mapped_cache(home: Pat
 
 
 @pytest.mark.parametrize("method", ["pca", "umap"])
+@pytest.mark.slow
 def test_an_embedding_is_the_same_at_any_blas_thread_count(digits: infopick.Pool, method: str) -> None:
     # A Ray worker runs BLAS on one thread, this process on two: the features (and so every
     # measure read from them) must not depend on it, bit for bit.

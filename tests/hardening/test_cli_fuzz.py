@@ -83,6 +83,7 @@ EXITS: list[int] = []
 @settings(max_examples=80, deadline=timedelta(seconds=60), derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
+@pytest.mark.slow
 def test_any_command_line_exits_0_or_2_with_one_error_line(fuzz_dir: Path, data: st.DataObject) -> None:
     argv = data.draw(argvs(fuzz_dir))
     code, err = run_cli(argv)

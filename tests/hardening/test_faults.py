@@ -87,6 +87,7 @@ COMMANDS = {
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.slow
 def test_a_read_only_output_directory_fails_at_once_with_one_line(command: str, open_dir: Path) -> None:
     out = open_dir / "ro"
     with read_only(out):
@@ -128,6 +129,7 @@ def nothing_partial(out: Path, command: str) -> None:
 
 
 @pytest.mark.parametrize("command", ["embed", "play", "measure"])
+@pytest.mark.slow
 def test_a_full_disk_leaves_no_partial_file_and_says_so(command: str, open_dir: Path) -> None:
     out = open_dir / "full"
     with mounted(out, "size=128k") as ok:
@@ -140,6 +142,7 @@ def test_a_full_disk_leaves_no_partial_file_and_says_so(command: str, open_dir: 
 
 
 @pytest.mark.parametrize("command", ["embed", "play", "measure"])
+@pytest.mark.slow
 def test_a_file_size_limit_leaves_no_partial_file_and_says_so(command: str, open_dir: Path) -> None:
     out = open_dir / "limited"
     out.mkdir()

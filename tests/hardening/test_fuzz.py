@@ -92,6 +92,7 @@ def test_every_strategy_on_degenerate_features(name: str, data: st.DataObject) -
 @pytest.mark.parametrize("name", sorted(SLOW & set(STRATEGIES)))
 @SLOW_SETTINGS
 @given(data=st.data())
+@pytest.mark.slow
 def test_every_trained_strategy_on_degenerate_features(name: str, data: st.DataObject) -> None:
     x = data.draw(feature_matrices())
     run_strategy(name, x, data.draw(budgets(len(x))), labels_for(len(x), data.draw(st.sampled_from(["one-class", "two", "many"]))))
@@ -230,6 +231,7 @@ def test_strategies_on_degenerate_pools_through_each_embedding(name: str, embed:
     check_selection(sel, budget, n)
 
 
+@pytest.mark.slow
 def test_the_same_seed_and_input_give_the_same_picks_under_fuzzing() -> None:
     x = np.random.default_rng(5).normal(size=(25, 4)).astype(np.float32)
     for name in STRATEGIES:

@@ -16,6 +16,7 @@ STRATEGIES = [("random", "pca"), ("kcenter", "pca"), ("facility", "pca"), ("prob
 
 
 @pytest.mark.parametrize(("strategy", "embed"), STRATEGIES)
+@pytest.mark.slow
 def test_same_command_same_seed_gives_byte_identical_selection_files(
     strategy: str, embed: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -29,6 +30,7 @@ def test_same_command_same_seed_gives_byte_identical_selection_files(
     assert files[0] == files[1] and files[0].count(b"\n") == 41
 
 
+@pytest.mark.slow
 def test_same_play_command_gives_identical_accuracies_and_records_its_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tiny_recipe: object
 ) -> None:

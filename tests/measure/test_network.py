@@ -45,12 +45,14 @@ def test_pinned_digits(digits_network: Any) -> None:
     assert pm.fitted.facts["recipe"] == "tiny" and pm.fitted.facts["folds"] == 2
 
 
+@pytest.mark.slow
 def test_more_images_hold_more_bits_over_seeds(digits_network: Any) -> None:
     pm, d = digits_network, infopick.load("digits")
     mean = {k: np.mean([pm.fraction(infopick.select(d, k, "random", seed=s)) for s in (1, 2)]) for k in (40, 400)}
     assert 0 < mean[40] < mean[400] <= 1.05
 
 
+@pytest.mark.slow
 def test_near_copies_add_far_less_than_new_images(tiny_fast: Path) -> None:
     from infopick.nuisance import Nuisance, perturb
 
@@ -68,6 +70,7 @@ def test_near_copies_add_far_less_than_new_images(tiny_fast: Path) -> None:
     assert ratio < 0.25
 
 
+@pytest.mark.slow
 def test_no_label_is_coded_by_a_network_that_trained_on_it(tiny_fast: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pool, _ = _toy()
     coded: list[tuple[set[bytes], set[bytes]]] = []
@@ -93,6 +96,7 @@ def test_no_label_is_coded_by_a_network_that_trained_on_it(tiny_fast: Path, monk
     assert asked_all == {im.tobytes() for im in pool.images}
 
 
+@pytest.mark.slow
 def test_cli_prints_n_m_and_the_recipe(tiny_fast: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from infopick.cli import main
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +43,7 @@ def test_random_is_pinned_on_digits(digits: infopick.Pool) -> None:
     assert select(digits, 5, "random", seed=0).indices.tolist() == [913, 733, 387, 442, 1218]
 
 
+@pytest.mark.slow
 def test_random_is_uniform_over_many_seeds() -> None:
     hits = np.zeros(20)
     for seed in range(2000):

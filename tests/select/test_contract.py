@@ -66,6 +66,7 @@ def labels_for(name: str) -> np.ndarray | None:
 
 @pytest.mark.parametrize("name", STRATEGIES)
 @pytest.mark.parametrize("budget", [1, 7, N - 1, N])
+@pytest.mark.slow
 def test_exactly_budget_unique_in_range(name: str, budget: int) -> None:
     sel = select(data(name), budget, name, seed=0, labels=LABELS)
     idx = sel.indices
@@ -76,6 +77,7 @@ def test_exactly_budget_unique_in_range(name: str, budget: int) -> None:
 
 
 @pytest.mark.parametrize("name", STRATEGIES)
+@pytest.mark.slow
 def test_same_seed_same_indices_other_seed_differs(name: str) -> None:
     a = select(data(name), 20, name, seed=3, labels=LABELS).indices
     b = select(data(name), 20, name, seed=3, labels=LABELS).indices
@@ -86,6 +88,7 @@ def test_same_seed_same_indices_other_seed_differs(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", STRATEGIES)
+@pytest.mark.slow
 def test_generator_seed_is_honoured_and_global_rng_untouched(name: str) -> None:
     state = np.random.get_state()[1].copy()
     a = select(data(name), 10, name, seed=np.random.default_rng(5), labels=LABELS).indices
@@ -102,6 +105,7 @@ def test_label_free_strategies_never_read_labels(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", [n for n in STRATEGIES if registry()[n].label_use is LabelUse.NONE])
+@pytest.mark.slow
 def test_label_free_strategies_ignore_labels_given_to_select(name: str) -> None:
     a = select(features(), 10, name, seed=1, labels=LABELS).indices
     b = select(features(), 10, name, seed=1, labels=(LABELS + 1) % 3).indices
@@ -136,6 +140,7 @@ def test_parameters_are_checked_however_the_strategy_was_built(name: str, params
 
 @pytest.mark.parametrize("name", STRATEGIES)
 @pytest.mark.parametrize("budget", [1, 9, N - 20 - 5])
+@pytest.mark.slow
 def test_given_and_excluded_rows_are_never_picked_or_the_strategy_says_it_cannot(name: str, budget: int) -> None:
     from infopick.errors import InfopickError
 

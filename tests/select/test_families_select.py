@@ -146,6 +146,7 @@ def test_a_pool_that_fails_the_null_test_is_picked_without_the_rule() -> None:
     assert "cannot tell copies" in inspect(pool).facts["family_method"]
 
 
+@pytest.mark.slow
 def test_a_pool_with_few_families_is_picked_without_the_rule() -> None:
     rng = np.random.default_rng(3)
     base = _blobs(300, rng)
