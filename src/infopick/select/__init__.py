@@ -81,7 +81,8 @@ def select(
 
     ``families`` (default None: on for a pool of images at least ``families.MIN_SIDE`` px where the family
     step passes its null test and at least ``families.FAMILY_SHARE`` of the rows sit in families
-    (``families.by_default``), for every label-free strategy but the ``random`` baseline; True: also elsewhere and on a feature matrix; False: off):
+    (``families.by_default``), for every label-free strategy but the ``random`` baseline; True: also elsewhere
+    and on a feature matrix; False: off):
     near-duplicate families (``infopick.families``, copies lighter than the nuisance model at
     ``family_strength``) count as one image, so the strategy picks one representative per family that
     no given row belongs to; a budget beyond the families continues the strategy's greedy from them (or
