@@ -215,8 +215,8 @@ def _from_images(images: UInt8Array, strength: float, seed: int) -> Families:
 
 def null_rate(probes: UInt8Array, rows: IntArray, u: npt.NDArray[np.float32], q: npt.NDArray[np.float16],
               family: IntArray, threshold: float) -> float:
-    """The share of turned ``probes`` (pool rows ``rows``: mirrored left-right, up-down, rotated a quarter turn)
-    whose residual to one of their ``NULL_NEIGHBOURS`` nearest pool images outside their own family is at most
+    """The share of turned ``probes`` (pool rows ``rows``: mirrored left-right, up-down, and rotated a quarter
+    turn, or a half turn where the images are not square) whose residual to one of their ``NULL_NEIGHBOURS`` nearest pool images outside their own family is at most
     ``threshold``: how often the step calls two different images copies in this pool (a null test).
 
     A turned image is a copy of nothing under the nuisance model (no flips, small rotations only), yet

@@ -9,8 +9,8 @@ near-duplicate issues) list, here under the project's own definitions:
   ``family_strength`` (default 1, as ``select`` uses them): candidates verified on the pair by tangent
   distance, one family per original however many copies it has, most central image first; every row's
   family (leader, size) is in ``family``;
-- **near-duplicates** of smaller images, of pools that fail the null test and of feature matrices: in the ``invariant`` features, images
-  linked to their nearest neighbour when it lies within the nuisance radius at ``strength``
+- **near-duplicates** of smaller images, of pools that fail the null test and of feature matrices: in the
+  ``invariant`` features, images linked to their nearest neighbour when it lies within the nuisance radius at ``strength``
   (calibrated by perturbing pool images, ``infopick.nuisance``); a group is a connected set of such
   links. At ``strength`` 1 a nuisance copy of an 8 px digit is as far from it as its nearest natural
   neighbour, so the default is lighter (0.5);
