@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 import infopick
 from benchmarks.stress import pools as stress
+from infopick.data.photos import crop_pool
 from infopick.nuisance import Nuisance, perturb
 
 _OFF = {"noise": 0.0, "shift_px": 0.0, "rotate_deg": 0.0, "scale": 0.0, "brightness": 0.0, "contrast": 0.0, "blur_px": 0.0}
@@ -40,7 +41,7 @@ def family_pool(base: str, size: int, share: float, kind: str = "all", strength:
         x, y, test = stress._mnist(rng, n - n_copies)
     else:
         pool = stress.colour(seed)[0] if base == "colour" else infopick.load("photos") if base == "photos" \
-            else grey_photos(seed)
+            else crop_pool("grey", seed)
         n = len(pool)
         n_copies = int(round(share * n / size)) * size
         keep = np.sort(rng.choice(n, n - n_copies, replace=False))
@@ -52,18 +53,6 @@ def family_pool(base: str, size: int, share: float, kind: str = "all", strength:
                                 np.zeros(n, bool), rng)
     truth["family"] = np.where(truth["copy_of"] >= 0, truth["copy_of"], np.arange(n))
     return built, truth
-
-
-def grey_photos(seed: int) -> infopick.Pool:
-    """6000 pool + 2000 test 32x32 crops of scikit-image's grey photos (class = photo), as the ``photos`` spec cuts them."""
-    from infopick.data.photos import N_POOL, N_TEST, crops, photo_arrays
-
-    ims = list(photo_arrays("grey").values())
-    rng = np.random.default_rng(seed)
-    x, y = crops(ims, N_POOL, rng, rows=(0.0, 0.75))
-    xt, yt = crops(ims, N_TEST, rng, rows=(0.75, 1.0))
-    classes = [str(c) for c in range(len(ims))]
-    return infopick.make_pool(x, y, test=infopick.make_pool(xt, yt, classes=classes, id_prefix="test/"), classes=classes)
 
 
 def oracle(truth: dict[str, npt.NDArray], budget: int, seed: int) -> infopick.Selection:

@@ -58,13 +58,20 @@ SEED = 0  # fixed so that "photos" names one pool and one test set everywhere
 
 def load_photos() -> Pool:
     """6000 pool + 2000 test colour crops (32 x 32) of the eight colour photos; class = photo."""
-    ims = photo_arrays("colour")
+    return crop_pool("colour", SEED)
+
+
+def crop_pool(kind: str, seed: int) -> Pool:
+    """``N_POOL`` crops of the photos of ``kind`` from the top three quarters of each, ``N_TEST`` test crops from
+    the bottom quarter (drawn in that order from ``seed``); class = photo (its file name's first word)."""
+    ims = photo_arrays(kind)
     names = tuple(n.split(".")[0].split("_")[0] for n in ims)
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(seed)
     x, y = crops(list(ims.values()), N_POOL, rng, rows=(0.0, 0.75))
     xt, yt = crops(list(ims.values()), N_TEST, rng, rows=(0.75, 1.0))
-    test = make_pool(xt, yt, classes=names, name="photos/test", id_prefix="test/", min_images=1)
-    return make_pool(x, y, classes=names, test=test, name="photos", id_prefix="train/")
+    name = "photos" if kind == "colour" else f"photos-{kind}"
+    test = make_pool(xt, yt, classes=names, name=f"{name}/test", id_prefix="test/", min_images=1)
+    return make_pool(x, y, classes=names, test=test, name=name, id_prefix="train/")
 
 
 def crops(photos: list[UInt8Array], n: int, rng: np.random.Generator, *, side: int = SIDE,
