@@ -156,18 +156,18 @@ def select(
         y = check_labels(labels, n)
     rng = resolve_rng(seed)
     t_fam = time.perf_counter()
-    reps, fam_meta = _family_rows(data, features, strat, families, family_strength, g, ex)
+    reps, sizes, fam_meta = _family_rows(data, features, strat, families, family_strength, g, ex)
     fam_meta["seconds"] = time.perf_counter() - t_fam
     t0 = time.perf_counter()
     images = data.images if strat.wants_images and isinstance(data, Pool) else None
-    run: dict[str, Any] = {"eng": eng, "shards": shards, "gl": gl, "rng": rng}
+    run: dict[str, Any] = {"eng": eng, "shards": shards, "gl": gl, "rng": rng, "sizes": None}
     if reps is None:
         rows = np.setdiff1d(np.arange(n), ex) if len(ex) else None  # without the excluded rows, mapped back at the end
         sel = _run(strat, features, y, images, int(budget), g, rows, **run)
     else:
         # the strategy sees one representative per family; a budget beyond the families continues among the rest
         first = min(int(budget), len(reps))
-        sel = _run(strat, features, y, images, first, g, np.union1d(reps, g), **run)
+        sel = _run(strat, features, y, images, first, g, np.union1d(reps, g), **{**run, "sizes": sizes})
         if first < budget:
             sel = _beyond(strat, features, y, images, int(budget) - first, g, sel, ex, run, fam_meta)
         fam_meta["picked_representatives"] = first
@@ -180,13 +180,17 @@ def select(
 
 def _run(strat: Strategy, features: Features, y: npt.NDArray[np.int64] | None, images: Any, budget: int, g: IntArray,
          rows: IntArray | None, *, eng: Any, shards: int | None, gl: npt.NDArray[np.int64] | None,
-         rng: np.random.Generator) -> Selection:
-    """The strategy on ``rows`` of the pool (None: all of them, ``g`` among them), its picks as pool rows."""
+         rng: np.random.Generator, sizes: IntArray | None) -> Selection:
+    """The strategy on ``rows`` of the pool (None: all of them, ``g`` among them), its picks as pool rows;
+    ``sizes`` (n,): the pool rows each row stands for, handed to a strategy that ``wants_sizes``."""
     if rows is not None:
         features, g = features[rows], np.searchsorted(rows, g)
         y = None if y is None else y[rows]
         images = None if images is None else images[rows]
-    extra = {} if images is None else {"images": images}
+        sizes = None if sizes is None else sizes[rows]
+    extra: dict[str, Any] = {} if images is None else {"images": images}
+    if sizes is not None and strat.wants_sizes:
+        extra["sizes"] = sizes
     if eng is not None:
         from infopick.select.partition import greedi
 
@@ -223,28 +227,31 @@ def _beyond(strat: Strategy, features: Features, y: npt.NDArray[np.int64] | None
 
 
 def _family_rows(data: Pool | Features, features: Features, strat: Strategy, families: bool | None, strength: float,
-                 g: IntArray, ex: IntArray) -> tuple[IntArray | None, dict[str, Any]]:
-    """The rows the strategy may pick under the one-per-family rule (None: the rule is off) and what to say of it."""
+                 g: IntArray, ex: IntArray) -> tuple[IntArray | None, IntArray | None, dict[str, Any]]:
+    """The rows the strategy may pick under the one-per-family rule (None: the rule is off), each pool row's
+    family size (n,) and what to say of it."""
     from infopick.families import FAMILY_SHARE, by_default, find_families, representatives
 
     if families is False:
-        return None, {"used": False, "why": "turned off (families=False)"}
+        return None, None, {"used": False, "why": "turned off (families=False)"}
     if strat.label_use is not LabelUse.NONE:
-        return None, {"used": False, "why": f"{strat.name} reads labels: it sees every row"}
+        return None, None, {"used": False, "why": f"{strat.name} reads labels: it sees every row"}
     if families is None and not strat.one_per_family:
-        return None, {"used": False, "why": f"{strat.name} is the baseline: it draws from every row (families=True to apply it)"}
+        return None, None, {"used": False,
+                            "why": f"{strat.name} is the baseline: it draws from every row (families=True to apply it)"}
     if isinstance(data, Pool):
         found, why = by_default(data.images, strength, min_share=FAMILY_SHARE) if families is None else (None, "")
         if families is None and found is None:
-            return None, {"used": False, "why": f"{why} (families=True to apply it)"}
+            return None, None, {"used": False, "why": f"{why} (families=True to apply it)"}
         fam = found or find_families(data.images, strength=strength)
     elif families is None:
-        return None, {"used": False, "why": "a feature matrix: families=True to group its near-copies"}
+        return None, None, {"used": False, "why": "a feature matrix: families=True to group its near-copies"}
     else:
         fam = find_families(features, strength=strength)
     reps = representatives(fam.family, g, ex)
     s = fam.summary()
-    return reps, {"used": True, "rows": s["rows"], "families": s["families"], "rows_in_families": s["rows_in_families"],
+    sizes = np.bincount(fam.family, minlength=len(fam.family))[fam.family].astype(np.int64)
+    return reps, sizes, {"used": True, "rows": s["rows"], "families": s["families"], "rows_in_families": s["rows_in_families"],
                   "families_of_2_or_more": s["families_of_2_or_more"], "largest": s["largest"],
                   "open_families": int(len(reps)), "strength": float(strength), "method": fam.method}
 

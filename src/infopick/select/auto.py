@@ -120,6 +120,7 @@ class Auto(Strategy):
         return Input.IMAGES if self._delegate_strategy().input is Input.IMAGES else Input.FEATURES
 
     wants_images = True  # ``select`` hands it the pool's images too (for the nuisance-calibrated screen)
+    wants_sizes = True  # under the family rule the budget rule counts the rows the representatives stand for
     zero_ok = ("strata",)  # strata=0: plain farthest-first
     ranges = {"typical": (0.0, 1.0)}  # k-center's, checked here too: auto may run facility and never reach it
 
@@ -148,24 +149,26 @@ class Auto(Strategy):
 
     def select(
         self, features: Features, budget: int, *, rng: np.random.Generator, labels: npt.NDArray[np.int64] | None = None,
-        images: UInt8Array | None = None,
+        images: UInt8Array | None = None, sizes: IntArray | None = None,
     ) -> Selection:
-        return self._screened(features, budget, np.zeros(0, dtype=np.int64), rng, None, images)
+        return self._screened(features, budget, np.zeros(0, dtype=np.int64), rng, None, images, sizes)
 
     continues = True
 
     def continue_from(
         self, features: Features, budget: int, given: IntArray, *, rng: np.random.Generator,
         given_labels: npt.NDArray[np.int64] | None = None, labels: npt.NDArray[np.int64] | None = None,
-        images: UInt8Array | None = None,
+        images: UInt8Array | None = None, sizes: IntArray | None = None,
     ) -> Selection:
         """The same screen, the given rows kept whatever it says, then the chosen strategy's continuation from them."""
-        return self._screened(features, budget, given, rng, given_labels, images)
+        return self._screened(features, budget, given, rng, given_labels, images, sizes)
 
     def _screened(self, x: Features, budget: int, given: IntArray, rng: np.random.Generator,
-                  given_labels: npt.NDArray[np.int64] | None, images: UInt8Array | None) -> Selection:
+                  given_labels: npt.NDArray[np.int64] | None, images: UInt8Array | None,
+                  sizes: IntArray | None) -> Selection:
         """Screen, keep the non-outliers (and the given rows), then the chosen strategy: ``select``, or its
-        ``continue_from`` the given rows."""
+        ``continue_from`` the given rows. ``sizes`` (n,): the pool rows each row stands for (one pick per family);
+        the budget rule counts them, so a pool of copies is told apart by its size, not its representatives."""
         self._delegate_strategy()  # a bad name fails before the screen's minute of work
         sc = screen(x, images=images, nuisance=Nuisance(strength=self.strength), outlier_k=self.outlier_k, outlier_z=self.outlier_z)
         g = len(given)
@@ -175,8 +178,10 @@ class Auto(Strategy):
             rows = np.arange(len(x), dtype=np.int64)
             why = ("the budget exceeds the non-outliers not given: none dropped" if g
                    else f"the budget exceeds the {len(sc.kept)} non-outliers: none dropped")
-        chosen = self.delegate or choose(budget + g, len(rows))
-        rule = "asked for" if self.delegate else f"budget {budget}{f' + {g} given' if g else ''} of {len(rows)}"
+        counted = len(rows) if sizes is None else int(sizes[rows].sum())
+        chosen = self.delegate or choose(budget + g, counted)
+        stands = "" if sizes is None else f" rows ({len(rows)} family representatives)"
+        rule = "asked for" if self.delegate else f"budget {budget}{f' + {g} given' if g else ''} of {counted}{stands}"
         if chosen == "kcenter":
             strat = get_strategy(chosen, strata=self.strata if self.strata is not None else 0 if self.delegate else STRATA,
                                  typical=self.typical)

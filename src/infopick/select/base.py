@@ -25,6 +25,9 @@ class Strategy(ABC):
     input: ClassVar[Input] = Input.FEATURES
     # True: ``select`` also passes ``images=`` (the pool's uint8 images) when it has a pool.
     wants_images: ClassVar[bool] = False
+    # True: under the one-per-family rule ``select`` also passes ``sizes=`` (how many pool rows each row it
+    # sees stands for: its family's size), so a budget rule can count the pool, not the representatives.
+    wants_sizes: ClassVar[bool] = False
     # Partition-and-merge (select/partition.py): may it run on shards, and how many times the
     # budget each shard offers the merge.
     shardable: ClassVar[bool] = False
